@@ -1,0 +1,66 @@
+/// What a submission implements, filled by its one entry point.
+///
+/// A submission defines, once (the skeleton's `Registration.swift`):
+///
+///     public func registerSubmission(_ registry: SubmissionRegistry) {
+///         registry.sgd = { Sgd(learningRate: $0) }
+///         registry.fullyConnected = { FullyConnected(inputSize: $0, outputSize: $1) }
+///         ...
+///     }
+///
+/// A factory left `nil` makes the checks that need it fail with "not registered", never the
+/// build of the rest. The grader injects the C entry point that calls `registerSubmission`.
+public final class SubmissionRegistry {
+    // Initializers
+    public var constant: ((_ value: Double) -> any Initializer)?
+    public var uniformRandom: (() -> any Initializer)?
+    public var xavier: (() -> any Initializer)?
+    public var he: (() -> any Initializer)?
+    // Optimizers
+    public var sgd: ((_ learningRate: Double) -> any Optimizer)?
+    public var sgdWithMomentum: ((_ learningRate: Double, _ momentumRate: Double) -> any Optimizer)?
+    public var adam: ((_ learningRate: Double, _ mu: Double, _ rho: Double) -> any Optimizer)?
+    // Layers
+    public var flatten: (() -> any Layer)?
+    public var fullyConnected: ((_ inputSize: Int, _ outputSize: Int) -> any FullyConnectedLayer)?
+    public var reLU: (() -> any Layer)?
+    public var softMax: (() -> any Layer)?
+    /// `Conv(strideShape, convolutionShape, numKernels)`; a single stride value is `[s]`.
+    public var conv: ((_ strideShape: [Int], _ convolutionShape: [Int], _ numKernels: Int) -> any ConvLayer)?
+    public var pooling: ((_ strideShape: [Int], _ poolingShape: [Int]) -> any PoolingLayer)?
+    // Loss and network
+    public var crossEntropyLoss: (() -> any LossLayer)?
+    public var neuralNetwork: ((
+        _ optimizer: any Optimizer, _ weightsInitializer: any Initializer,
+        _ biasInitializer: any Initializer) -> any NeuralNetworkModel)?
+    // The functional exercise
+    public var functional: (any FunctionalExercise)?
+
+    public init() {}
+
+    /// The names of the contracts this registry provides, for the grader's interface check.
+    public var registeredContracts: [String] {
+        let entries: [(String, Bool)] = [
+            ("Constant", constant != nil), ("UniformRandom", uniformRandom != nil),
+            ("Xavier", xavier != nil), ("He", he != nil),
+            ("Sgd", sgd != nil), ("SgdWithMomentum", sgdWithMomentum != nil), ("Adam", adam != nil),
+            ("Flatten", flatten != nil), ("FullyConnected", fullyConnected != nil),
+            ("ReLU", reLU != nil), ("SoftMax", softMax != nil), ("Conv", conv != nil),
+            ("Pooling", pooling != nil), ("CrossEntropyLoss", crossEntropyLoss != nil),
+            ("NeuralNetwork", neuralNetwork != nil), ("Functional", functional != nil),
+        ]
+        return entries.filter(\.1).map(\.0)
+    }
+}
+
+/// The version of the binary interface between the grader and a compiled submission.
+///
+/// Bump it whenever a contract or ``Tensor`` changes layout: a submission compiled against
+/// another version is refused at load time (a changed `Tensor` crashed with SIGSEGV, measured).
+public enum ExerciseKitABI {
+    public static let version: Int32 = 1
+    /// The C symbol the grader's injected entry point exports to register a submission.
+    public static let registerSymbol = "exercisekit_register"
+    /// The C symbol that returns the ABI version the submission was compiled against.
+    public static let versionSymbol = "exercisekit_abi_version"
+}

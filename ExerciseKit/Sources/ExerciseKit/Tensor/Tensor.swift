@@ -1,0 +1,139 @@
+/// An n-dimensional array of `Double`, stored row-major (C order), like a numpy `ndarray`.
+///
+/// Enough to write the exercises without numpy, no more: a shape, the scalars, index
+/// subscripts, reshape and a few element-wise helpers (see `Tensor+Arithmetic.swift`).
+///
+///     var t = Tensor(shape: [2, 3], scalars: [0, 1, 2, 3, 4, 5])
+///     t[1, 2]          // 5.0
+///     t[0, 1] = 9
+///     t.reshaped([3, 2]).shape   // [3, 2]
+///
+/// A scalar is a tensor of shape `[]` holding one value (`Tensor(1.5)`), as numpy's 0-d arrays.
+public struct Tensor: Equatable, Sendable {
+    /// The size of every axis; `[]` for a scalar.
+    public private(set) var shape: [Int]
+    /// The values in row-major order; `count == shape.product`.
+    public var scalars: [Double]
+
+    /// Creates a tensor from its shape and row-major scalars.
+    public init(shape: [Int], scalars: [Double]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Shape \(shape) has a negative axis")
+        precondition(
+            Tensor.elementCount(shape) == scalars.count,
+            "Shape \(shape) holds \(Tensor.elementCount(shape)) values but \(scalars.count) were given")
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// A tensor of `shape` with every value `value`.
+    public init(repeating value: Double, shape: [Int]) {
+        self.init(shape: shape, scalars: Array(repeating: value, count: Tensor.elementCount(shape)))
+    }
+
+    /// A tensor of `shape` filled with zeros.
+    public init(zeros shape: [Int]) {
+        self.init(repeating: 0, shape: shape)
+    }
+
+    /// A scalar (0-d) tensor.
+    public init(_ scalar: Double) {
+        self.init(shape: [], scalars: [scalar])
+    }
+
+    /// A 1-d tensor of the given values.
+    public init(_ values: [Double]) {
+        self.init(shape: [values.count], scalars: values)
+    }
+
+    /// A 2-d tensor from rows of equal length.
+    public init(rows: [[Double]]) {
+        let columns = rows.first?.count ?? 0
+        precondition(rows.allSatisfy { $0.count == columns }, "Rows have different lengths")
+        self.init(shape: [rows.count, columns], scalars: rows.flatMap { $0 })
+    }
+
+    /// `0, 1, ..., n-1` as doubles, in `shape` (numpy's `arange(n).reshape(shape)`).
+    public static func arange(shape: [Int]) -> Tensor {
+        let count = elementCount(shape)
+        return Tensor(shape: shape, scalars: (0..<count).map(Double.init))
+    }
+
+    /// The number of values.
+    @inlinable public var count: Int { scalars.count }
+    /// The number of axes.
+    @inlinable public var rank: Int { shape.count }
+
+    /// The single value of a scalar or one-element tensor.
+    public var scalar: Double {
+        precondition(scalars.count == 1, "Tensor of shape \(shape) is not a scalar")
+        return scalars[0]
+    }
+
+    /// The row-major strides of the shape: how far one step along each axis moves in `scalars`.
+    public var strides: [Int] {
+        var result = Array(repeating: 1, count: shape.count)
+        var step = 1
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+            result[axis] = step
+            step *= shape[axis]
+        }
+        return result
+    }
+
+    /// The offset in `scalars` of a multi-index; traps with a message when it is out of range.
+    public func offset(of indices: [Int]) -> Int {
+        precondition(
+            indices.count == shape.count,
+            "\(indices.count) indices given for a tensor of shape \(shape)")
+        var offset = 0
+        for axis in 0..<shape.count {
+            precondition(
+                indices[axis] >= 0 && indices[axis] < shape[axis],
+                "Index \(indices) is out of range for shape \(shape)")
+            offset = offset * shape[axis] + indices[axis]
+        }
+        return offset
+    }
+
+    /// The value at a multi-index, `t[b, c, y, x]`.
+    public subscript(_ indices: Int...) -> Double {
+        get { scalars[offset(of: indices)] }
+        set { scalars[offset(of: indices)] = newValue }
+    }
+
+    /// The value at a multi-index given as an array.
+    public subscript(index indices: [Int]) -> Double {
+        get { scalars[offset(of: indices)] }
+        set { scalars[offset(of: indices)] = newValue }
+    }
+
+    /// The same values in another shape with the same number of elements (row-major, no copy).
+    /// One axis may be `-1`, inferred from the others, as in numpy.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        var resolved = newShape
+        if let inferred = newShape.firstIndex(of: -1) {
+            let known = newShape.enumerated().filter { $0.offset != inferred }.map(\.element)
+            let rest = Tensor.elementCount(known)
+            precondition(rest > 0 && count % rest == 0, "Cannot reshape \(shape) to \(newShape)")
+            resolved[inferred] = count / rest
+        }
+        precondition(
+            Tensor.elementCount(resolved) == count,
+            "Cannot reshape \(shape) (\(count) values) to \(newShape)")
+        return Tensor(shape: resolved, scalars: scalars)
+    }
+
+    /// The number of values a shape holds (1 for `[]`).
+    public static func elementCount(_ shape: [Int]) -> Int {
+        shape.reduce(1, *)
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    /// `Tensor([2, 2]: [1.0, 2.0, 3.0, 4.0])`, shortened after 8 values.
+    public var description: String {
+        let shown = scalars.prefix(8).map { "\($0)" }.joined(separator: ", ")
+        let more = scalars.count > 8 ? ", … (\(scalars.count) values)" : ""
+        return "Tensor(\(shape): [\(shown)\(more)])"
+    }
+}
