@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// The grading harness. Data flows one way:
+// submission folder → compile (swiftc) → worker process (dlopen, checks) → results → score → reports.
+import PackageDescription
+
+let package = Package(
+    name: "Grader",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "grader", targets: ["grader"]),
+        .executable(name: "dispatch", targets: ["dispatch"]),
+    ],
+    dependencies: [
+        // The contracts, shared as one dynamic library by the grader, the worker and submissions.
+        .package(path: "ExerciseKit"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: Model
+        /// Pure value types: check results, outcomes, catastrophic failures, worker messages. No I/O.
+        .target(name: "GradingModel"),
+        /// Rubric files (groups, weights, limits) decoded and validated.
+        .target(name: "Rubric", dependencies: ["GradingModel"]),
+
+        // MARK: Running student code
+        /// The exercise's test groups as checks over a SubmissionRegistry; KS test, tolerances.
+        .target(name: "Checks", dependencies: ["GradingModel", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        /// The worker side: dlopen a compiled submission, check its ABI, run requested checks.
+        .target(name: "Worker", dependencies: ["Checks", "GradingModel", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        /// The host side: compile a submission with swiftc, spawn and supervise workers.
+        .target(name: "PluginHost", dependencies: ["GradingModel", "Rubric"]),
+
+        // MARK: Results
+        /// Points per group and the exercise's bonus table arithmetic.
+        .target(name: "Scoring", dependencies: ["GradingModel", "Rubric"]),
+        /// Terminal table, text report and Gradescope results.json.
+        .target(name: "Reports", dependencies: ["GradingModel", "Scoring", "Rubric"]),
+
+        // MARK: Commands
+        /// Every ParsableCommand: grader run / worker / list, dispatch.
+        .target(name: "GraderCommands", dependencies: [
+            "PluginHost", "Worker", "Checks", "Scoring", "Reports", "Rubric", "GradingModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "grader", dependencies: ["GraderCommands"]),
+        .executableTarget(name: "dispatch", dependencies: ["GraderCommands"]),
+
+        // MARK: Tests
+        .testTarget(name: "GraderTests", dependencies: [
+            "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker",
+            .product(name: "ExerciseKit", package: "ExerciseKit"),
+        ]),
+    ]
+)

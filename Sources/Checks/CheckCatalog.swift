@@ -1,0 +1,23 @@
+import ExerciseKit
+
+/// Every check group the harness implements, by name.
+public enum CheckCatalog {
+    /// The groups in the exercise's order.
+    public static let groups: [CheckGroup] = [
+        OptimizerChecks.group,
+        InitializerChecks.group,
+        FlattenChecks.group,
+    ]
+
+    /// The group named `name`.
+    public static func group(named name: String) -> CheckGroup? {
+        groups.first { $0.name == name }
+    }
+
+    /// The check `Group.check`.
+    public static func check(id: String) -> Check? {
+        let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return nil }
+        return group(named: parts[0])?.checks.first { $0.name == parts[1] }
+    }
+}

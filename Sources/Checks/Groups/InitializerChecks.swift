@@ -1,0 +1,54 @@
+import ExerciseKit
+
+/// `TestInitializers` (spec §1.4): a 400×400 layer, shapes and KS tests with p > 0.01.
+enum InitializerChecks {
+    static let shape = [400, 400]
+    static let significance = 0.01
+
+    static func draw(_ initializer: any Initializer) throws -> Tensor {
+        try initializer.initialize(weightsShape: shape, fanIn: shape[1], fanOut: shape[0])
+    }
+
+    static func shapeCheck(_ name: String, _ contract: String, _ make: @escaping @Sendable (SubmissionRegistry) throws -> any Initializer) -> Check {
+        Check(name, "\(contract) returns the requested shape (400, 400)") { registry in
+            let weights = try draw(try make(registry))
+            try expectShape(weights, shape, what: "\(contract).initialize(weightsShape: [400, 400], …)",
+                            hint: "build the tensor from weightsShape, not from fanIn/fanOut")
+        }
+    }
+
+    static func distributionCheck(_ name: String, _ contract: String, _ distribution: String,
+                                  cdf: @escaping @Sendable (Double) -> Double, hint: String,
+                                  _ make: @escaping @Sendable (SubmissionRegistry) throws -> any Initializer) -> Check {
+        Check(name, "\(contract) values follow \(distribution) (Kolmogorov–Smirnov p > 0.01)") { registry in
+            let weights = try draw(try make(registry))
+            try expectShape(weights, shape, what: "\(contract) weights", hint: "build the tensor from weightsShape")
+            let (d, p) = KolmogorovSmirnov.test(weights.scalars, cdf: cdf)
+            try expect(p > significance,
+                       expected: "160,000 values from \(distribution) (KS p-value > \(significance))",
+                       got: "KS statistic \(d), p-value \(p); mean \(weights.mean())",
+                       hint: hint)
+        }
+    }
+
+    static let group = CheckGroup(name: "TestInitializers", checks: [
+        shapeCheck("uniformShape", "UniformRandom") { try require($0.uniformRandom, "UniformRandom")() },
+        shapeCheck("xavierShape", "Xavier") { try require($0.xavier, "Xavier")() },
+        shapeCheck("heShape", "He") { try require($0.he, "He")() },
+        distributionCheck("uniformDistribution", "UniformRandom", "U[0, 1)",
+                          cdf: KolmogorovSmirnov.uniformCDF(low: 0, high: 1),
+                          hint: "draw from RandomSource.shared.uniform(shape:) on [0, 1)") {
+            try require($0.uniformRandom, "UniformRandom")()
+        },
+        distributionCheck("xavierDistribution", "Xavier", "N(0, √(2/(fanIn+fanOut))) = N(0, 0.05)",
+                          cdf: KolmogorovSmirnov.normalCDF(mean: 0, standardDeviation: 0.05),
+                          hint: "σ = √2/√(fanIn + fanOut), a normal (not uniform) distribution") {
+            try require($0.xavier, "Xavier")()
+        },
+        distributionCheck("heDistribution", "He", "N(0, √(2/fanIn)) ≈ N(0, 0.0707)",
+                          cdf: KolmogorovSmirnov.normalCDF(mean: 0, standardDeviation: (2.0 / 400).squareRoot()),
+                          hint: "σ = √(2/fanIn): He uses the fan-in only, not the fan-out") {
+            try require($0.he, "He")()
+        },
+    ])
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Checks
+import Foundation
+import GradingModel
+import PluginHost
+import Reports
+import Rubric
+import Scoring
+
+extension GraderCommand {
+    /// `grader run [--bonus] [--group NAME]... [--format text|json] [PATH]`.
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the public checks on a submission and report the results.",
+            discussion: "Exit code 0 when the run completed, whatever the score; 1 when the harness could not grade.")
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @Flag(help: "Print the exercise's points table (Bonus mode).")
+        var bonus = false
+
+        @Option(name: .customLong("group"), help: "Run only this test group (repeatable), e.g. TestConv.")
+        var groups: [String] = []
+
+        @Option(name: .customLong("check"), help: "Run only this check of the selected groups (repeatable).")
+        var checks: [String] = []
+
+        @Option(help: "Output format: text, or json (Gradescope's results.json).")
+        var format: Format = .text
+
+        @OptionGroup var common: CommonOptions
+
+        @Argument(help: "The submission folder.")
+        var path: String = "."
+
+        func validate() throws {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationError("PATH '\(path)' does not exist: give a submission folder")
+            }
+            guard isDirectory.boolValue else {
+                throw ValidationError("PATH '\(path)' is not a folder: unzip it first (zip input comes with `grader check`)")
+            }
+            for group in groups where CheckCatalog.group(named: group) == nil && !knownRubricGroup(group) {
+                let known = CheckCatalog.groups.map(\.name).joined(separator: ", ")
+                throw ValidationError("--group '\(group)' is not a test group; known: \(known)")
+            }
+        }
+
+        private func knownRubricGroup(_ name: String) -> Bool {
+            (try? common.loadRubric().group(named: name)) != nil
+        }
+
+        func run() throws {
+            let rubric = try common.loadRubric()
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            let name = URL(fileURLWithPath: absolute).lastPathComponent
+            let interactive = isatty(STDERR_FILENO) == 1 && format == .text
+            let session = GradingSession(
+                rubric: rubric, executable: ExerciseKitLocation.executablePath(),
+                onlyGroups: groups, onlyChecks: checks,
+                progress: { if interactive { FileHandle.standardError.write(Data("\($0)\n".utf8)) } })
+            let report: SubmissionReport
+            do {
+                report = try session.grade(submissionAt: absolute, name: name)
+            } catch {
+                throw HarnessFailure("\(error)")
+            }
+            let implemented = Set(CheckCatalog.groups.map(\.name))
+            let sheet = Scorer.score(report, rubric: rubric, implementedGroups: implemented,
+                                     onlyGroups: groups.isEmpty ? nil : Set(groups))
+            switch format {
+            case .json:
+                print(try GradescopeReport(sheet, report: report).json())
+            case .text:
+                print(TextReport.render(sheet, report: report) { result in
+                    "grader run --group \(result.group) --check \(result.name) \(shellQuoted(path))"
+                })
+                if bonus {
+                    print("")
+                    print(BonusTable.render(sheet))
+                }
+            }
+        }
+    }
+}
+
+/// The harness could not grade (not the submission's fault): one line, exit code 1.
+struct HarnessFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Quotes a path for a copy-pasteable command when it needs it.
+func shellQuoted(_ text: String) -> String {
+    let safe = text.allSatisfy { $0.isLetter || $0.isNumber || "/._-+=:,".contains($0) }
+    return safe ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

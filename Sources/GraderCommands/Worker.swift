@@ -1,0 +1,26 @@
+import ArgumentParser
+import Worker
+
+extension GraderCommand {
+    /// `grader worker`: the isolated process that loads one submission (started by the grader).
+    struct Worker: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load a compiled submission and run checks requested on stdin (internal).",
+            shouldDisplay: false)
+
+        @Option(help: "The compiled submission library.")
+        var library: String
+
+        @Option(help: "Address-space limit in MiB.")
+        var memoryMib: Int = 4096
+
+        @Option(help: "CPU-time limit in seconds.")
+        var cpuSeconds: Int = 900
+
+        func run() throws {
+            let limits = WorkerLoop.Limits(memoryBytes: UInt64(memoryMib) << 20, cpuSeconds: UInt64(cpuSeconds))
+            let code = WorkerLoop.run(libraryPath: library, limits: limits)
+            if code != 0 { throw ExitCode(code) }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import GradingModel
+import Rubric
+
+/// Compiles a submission's Swift sources into a shared library, the grader's way.
+///
+/// The student's `Package.swift` is never run (a manifest executes arbitrary code, measured):
+/// every `.swift` file outside `Tests/`, build folders and manifests is compiled with
+/// `swiftc -emit-library -O` against the grader's own ExerciseKit, plus an injected entry point.
+/// Builds are cached by the SHA-256 of the sources, the flags and the ExerciseKit build.
+public struct SubmissionBuilder: Sendable {
+    public let exerciseKit: ExerciseKitLocation
+    /// Where finished builds are kept, one folder per content hash.
+    public let cacheDirectory: String
+    public let compileTimeoutSeconds: Double
+
+    public init(exerciseKit: ExerciseKitLocation, cacheDirectory: String = SubmissionBuilder.defaultCacheDirectory,
+                compileTimeoutSeconds: Double = 180) {
+        self.exerciseKit = exerciseKit
+        self.cacheDirectory = cacheDirectory
+        self.compileTimeoutSeconds = compileTimeoutSeconds
+    }
+
+    /// `$GRADER_CACHE`, else `~/.cache/grader/builds`.
+    public static var defaultCacheDirectory: String {
+        if let override = ProcessInfo.processInfo.environment["GRADER_CACHE"] { return override }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/grader/builds").path
+    }
+
+    /// A compiled submission.
+    public struct Build: Sendable {
+        /// The shared library to load in a worker.
+        public let libraryPath: String
+        /// Seconds spent compiling; 0 when it came from the cache.
+        public let compileSeconds: Double
+        /// The sources compiled, relative to the submission folder.
+        public let sources: [String]
+    }
+
+    static let flags = ["-emit-library", "-O", "-parse-as-library", "-module-name", "Submission", "-suppress-warnings"]
+
+    /// The injected entry point: the ABI version this grader was built with and the C symbol
+    /// that hands the worker's registry to the student's `registerSubmission`.
+    static func entryPointSource(abiVersion: Int32) -> String {
+        """
+        // Injected by the grader; not part of the student's sources.
+        import ExerciseKit
+
+        @_cdecl("exercisekit_abi_version")
+        public func __graderABIVersion() -> Int32 { \(abiVersion) }
+
+        @_cdecl("exercisekit_register")
+        public func __graderRegister(_ registry: UnsafeMutableRawPointer) {
+            registerSubmission(Unmanaged<SubmissionRegistry>.fromOpaque(registry).takeUnretainedValue())
+        }
+
+        """
+    }
+
+    /// Compiles the submission at `root` (or returns the cached build of identical sources).
+    public func build(submissionAt root: String, abiVersion: Int32) throws -> Build {
+        let sources = try SubmissionSources.collect(in: root)
+        var hasher = SHA256()
+        hasher.update("abi \(abiVersion)\nflags \(SubmissionBuilder.flags.joined(separator: " "))\nkit \(exerciseKit.fingerprint)\n")
+        for source in sources {
+            let contents = try Data(contentsOf: URL(fileURLWithPath: "\(root)/\(source)"))
+            hasher.update("file \(source) \(contents.count)\n")
+            hasher.update(contents)
+        }
+        let key = hasher.finalize()
+        let finalDirectory = "\(cacheDirectory)/\(key)"
+        let library = "\(finalDirectory)/libSubmission.so"
+        if FileManager.default.fileExists(atPath: library) {
+            return Build(libraryPath: library, compileSeconds: 0, sources: sources)
+        }
+
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+        let work = "\(cacheDirectory)/.tmp-\(key)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try fileManager.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? fileManager.removeItem(atPath: work) }
+        let entryPoint = "\(work)/GraderEntryPoint.swift"
+        try SubmissionBuilder.entryPointSource(abiVersion: abiVersion).write(toFile: entryPoint, atomically: true, encoding: .utf8)
+
+        let arguments = [SubmissionBuilder.swiftcPath()] + SubmissionBuilder.flags + [
+            "-I", exerciseKit.moduleDirectory, "-L", exerciseKit.libraryDirectory, "-lExerciseKit",
+            "-Xlinker", "-rpath", "-Xlinker", exerciseKit.libraryDirectory,
+            "-module-cache-path", "\(work)/module-cache",
+            "-o", "\(work)/libSubmission.so",
+        ] + sources.map { "\(root)/\($0)" } + [entryPoint]
+
+        let start = DispatchTime.now()
+        let compiler = try ChildProcess(arguments: arguments)
+        compiler.closeInput()
+        let deadline = DispatchTime.now() + compileTimeoutSeconds
+        guard compiler.drainAll(until: deadline) else {
+            compiler.kill()
+            _ = compiler.wait()
+            throw GradingFailure.compileTimedOut(seconds: Int(compileTimeoutSeconds))
+        }
+        let termination = compiler.wait()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        guard termination.exitCode == 0 else {
+            let log = String(decoding: compiler.stderrTail, as: UTF8.self) + compiler.remainingOutput()
+            throw GradingFailure.compileFailed(summary: SubmissionBuilder.summarize(log: log, root: root, work: work))
+        }
+        try? fileManager.removeItem(atPath: "\(work)/module-cache")
+        try? fileManager.removeItem(atPath: entryPoint)
+        // Publish atomically: a concurrent grader either sees the whole build or none.
+        if rename(work, finalDirectory) != 0 && !fileManager.fileExists(atPath: library) {
+            throw GradingFailure.loadFailed(reason: "could not store the build in \(finalDirectory)")
+        }
+        return Build(libraryPath: library, compileSeconds: seconds, sources: sources)
+    }
+
+    /// The compiler's errors, one per line with the file relative to the submission, at most 10.
+    static func summarize(log: String, root: String, work: String) -> String {
+        let errors = log.split(separator: "\n").filter { $0.contains(": error: ") }
+        guard !errors.isEmpty else { return log.split(separator: "\n").suffix(15).joined(separator: "\n") }
+        var lines = errors.prefix(10).map { line in
+            var text = line.replacingOccurrences(of: root.hasSuffix("/") ? root : root + "/", with: "")
+            if text.contains("GraderEntryPoint.swift") && text.contains("registerSubmission") {
+                text = "the submission has no `public func registerSubmission(_ registry: SubmissionRegistry)` "
+                    + "(copy Registration.swift from submissions/skeleton)"
+            }
+            return String(text.replacingOccurrences(of: work + "/", with: ""))
+        }
+        if errors.count > 10 { lines.append("… and \(errors.count - 10) more errors") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `$SWIFTC`, else `swiftc` on the PATH, else the toolchain's default location.
+    static func swiftcPath() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["SWIFTC"] { return explicit }
+        for folder in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(folder)/swiftc"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return "/usr/bin/swiftc"
+    }
+}
+
+/// Finds the Swift sources of a submission folder.
+public enum SubmissionSources {
+    /// Folder names never compiled: tests, build products, editor state.
+    static let excludedFolders: Set<String> = ["Tests", ".build", ".swiftpm", "__MACOSX", "Packages"]
+
+    /// Relative paths of every `.swift` file to compile, sorted; symlinks are not followed.
+    public static func collect(in root: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw PluginHostError.notASubmission(path: root, reason: "not a folder")
+        }
+        var found: [String] = []
+        func walk(_ relative: String) {
+            let folder = relative.isEmpty ? root : "\(root)/\(relative)"
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+            for entry in entries.sorted() {
+                let path = relative.isEmpty ? entry : "\(relative)/\(entry)"
+                let full = "\(root)/\(path)"
+                guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
+                      let type = attributes[.type] as? FileAttributeType else { continue }
+                if type == .typeDirectory {
+                    if entry.hasPrefix(".") || excludedFolders.contains(entry) || entry.hasPrefix(".build") { continue }
+                    walk(path)
+                } else if type == .typeRegular, entry.hasSuffix(".swift"),
+                          !(relative.isEmpty && (entry == "Package.swift" || entry.hasPrefix("Package@swift"))) {
+                    found.append(path)
+                }
+            }
+        }
+        walk("")
+        guard !found.isEmpty else { throw GradingFailure.noSources(path: root) }
+        return found
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import GradingModel
+import Scoring
+
+/// Gradescope's `results.json`: score, max_score and one test per group (carrying the points)
+/// plus one per check (max_score 0, for the details).
+public struct GradescopeReport: Codable, Equatable {
+    public struct Test: Codable, Equatable {
+        public var name: String
+        public var score: Double
+        public var max_score: Double
+        public var status: String
+        public var output: String
+        public var visibility: String
+    }
+
+    public var score: Double
+    public var max_score: Double
+    public var output: String
+    public var tests: [Test]
+
+    public init(_ sheet: ScoreSheet, report: SubmissionReport, visibility: String = "visible") {
+        score = sheet.total
+        max_score = sheet.maximum
+        output = report.failure.map { "Not graded: \($0)" } ?? "Graded \(report.results.count) checks."
+        tests = []
+        for group in sheet.groups {
+            let failed = group.results.filter { $0.status != .passed }.map(\.name)
+            let summary = group.note ?? (failed.isEmpty ? "all checks passed" : "failed: \(failed.joined(separator: ", "))")
+            tests.append(Test(name: group.name, score: group.earned, max_score: group.percent,
+                              status: group.passed ? "passed" : "failed", output: summary, visibility: visibility))
+            for result in group.results {
+                tests.append(Test(name: result.id, score: 0, max_score: 0,
+                                  status: result.status == .passed ? "passed" : "failed",
+                                  output: result.message, visibility: visibility))
+            }
+        }
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import GradingModel
+
+/// A rubric: which groups are graded, what each is worth, and the limits checks run under.
+///
+/// Stored as JSON in `rubric/` (documented key by key in `docs/rubric-format.md`).
+public struct Rubric: Codable, Sendable, Equatable {
+    /// The label of the total row, e.g. `Ex2`.
+    public var exercise: String
+    /// A human title for reports.
+    public var title: String
+    /// The exam share of the whole exercise: 100 % of the exercise is worth this many exam points (3).
+    public var examPercentage: Double
+    /// Groups in table order.
+    public var groups: [Group]
+    /// Time and memory limits for the worker.
+    public var limits: Limits
+    /// The seed every check starts from (the Python tests' `np.random.seed(1337)`).
+    public var seed: UInt32
+
+    /// One scored (or diagnostic) group of checks.
+    public struct Group: Codable, Sendable, Equatable {
+        /// The group's name as in the exercise, e.g. `TestConv`.
+        public var name: String
+        /// Percent of the exercise it is worth; 0 for a diagnostic group.
+        public var percent: Double
+        /// Checks of this group to run; empty means all of them.
+        public var checks: [String]?
+
+        public init(name: String, percent: Double, checks: [String]? = nil) {
+            self.name = name
+            self.percent = percent
+            self.checks = checks
+        }
+    }
+
+    /// Limits the host enforces on workers.
+    public struct Limits: Codable, Sendable, Equatable {
+        /// Wall time one check may take before its worker is killed.
+        public var checkTimeoutSeconds: Double
+        /// Wall time the compiler may take.
+        public var compileTimeoutSeconds: Double
+        /// Address-space limit of a worker, in MiB.
+        public var memoryMiB: Int
+        /// CPU-time limit of a worker, in seconds.
+        public var cpuSeconds: Int
+
+        public init(checkTimeoutSeconds: Double = 10, compileTimeoutSeconds: Double = 180,
+                    memoryMiB: Int = 4096, cpuSeconds: Int = 900) {
+            self.checkTimeoutSeconds = checkTimeoutSeconds
+            self.compileTimeoutSeconds = compileTimeoutSeconds
+            self.memoryMiB = memoryMiB
+            self.cpuSeconds = cpuSeconds
+        }
+    }
+
+    public init(exercise: String, title: String, examPercentage: Double, groups: [Group],
+                limits: Limits = Limits(), seed: UInt32 = 1337) {
+        self.exercise = exercise
+        self.title = title
+        self.examPercentage = examPercentage
+        self.groups = groups
+        self.limits = limits
+        self.seed = seed
+    }
+
+    /// The group named `name`, if the rubric has it.
+    public func group(named name: String) -> Group? { groups.first { $0.name == name } }
+}
+
+/// Why a rubric file could not be used.
+public enum RubricError: Error, Equatable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case invalid(path: String, reason: String)
+    case notFound(searched: [String])
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "cannot read rubric \(path): \(reason)"
+        case .invalid(let path, let reason): return "rubric \(path) is invalid: \(reason)"
+        case .notFound(let searched):
+            return "no rubric found (looked for \(searched.joined(separator: ", "))): pass --rubric FILE"
+        }
+    }
+}
+
+extension Rubric {
+    /// Reads and validates a rubric file.
+    public static func load(from path: String) throws -> Rubric {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw RubricError.unreadable(path: path, reason: "no such file or not readable")
+        }
+        let rubric: Rubric
+        do {
+            rubric = try JSONDecoder().decode(Rubric.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw RubricError.invalid(path: path, reason: "missing key '\(Rubric.keyPath(context.codingPath + [key]))'")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw RubricError.invalid(path: path, reason: "wrong type at '\(Rubric.keyPath(context.codingPath))'")
+        } catch {
+            throw RubricError.invalid(path: path, reason: "not valid JSON (\(error.localizedDescription))")
+        }
+        try rubric.validate(path: path)
+        return rubric
+    }
+
+    private static func keyPath(_ path: [any CodingKey]) -> String {
+        path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    /// Unique group names, non-negative points, positive limits.
+    public func validate(path: String) throws {
+        var seen = Set<String>()
+        for group in groups {
+            guard seen.insert(group.name).inserted else {
+                throw RubricError.invalid(path: path, reason: "group '\(group.name)' appears twice")
+            }
+            guard group.percent >= 0 else {
+                throw RubricError.invalid(path: path, reason: "group '\(group.name)' has negative percent \(group.percent)")
+            }
+        }
+        guard limits.checkTimeoutSeconds > 0, limits.compileTimeoutSeconds > 0, limits.memoryMiB >= 256 else {
+            throw RubricError.invalid(path: path, reason: "limits must be positive and memoryMiB at least 256")
+        }
+    }
+
+    /// Finds the default rubric: `$GRADER_HOME/rubric/<name>`, then `rubric/<name>` in the current
+    /// folder or any folder above the grader executable (the repository, for a source checkout).
+    public static func locateDefault(named name: String = "exercise2.json", executable: String) -> String? {
+        var candidates: [String] = []
+        if let home = ProcessInfo.processInfo.environment["GRADER_HOME"] {
+            candidates.append("\(home)/rubric/\(name)")
+        }
+        candidates.append(FileManager.default.currentDirectoryPath + "/rubric/\(name)")
+        var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        while folder.path != "/" {
+            candidates.append(folder.appendingPathComponent("rubric/\(name)").path)
+            folder.deleteLastPathComponent()
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+}

@@ -1,0 +1,6 @@
+import GraderCommands
+
+@main
+enum Entrypoint {
+    static func main() { DispatchCommand.main() }
+}

@@ -1,0 +1,187 @@
+import ExerciseKit
+import Foundation
+
+/// The hw5 functions with the handout's shapes (column vectors are n×1 tensors).
+public struct Functional: FunctionalExercise {
+    public init() {}
+
+    public func getMiniBatch(imTrain: Tensor, labelTrain: Tensor, batchSize: Int) throws -> (images: [Tensor], labels: [Tensor]) {
+        guard imTrain.rank == 2, labelTrain.count == imTrain.shape[1], batchSize > 0 else {
+            throw ExerciseError.invalidShape("getMiniBatch needs imTrain d×N, labelTrain 1×N, batchSize > 0; got \(imTrain.shape), \(labelTrain.shape), \(batchSize)")
+        }
+        let (features, count) = (imTrain.shape[0], imTrain.shape[1])
+        let order = RandomSource.shared.permutation(count)
+        var images: [Tensor] = [], labels: [Tensor] = []
+        for start in stride(from: 0, to: count, by: batchSize) {
+            let members = order[start..<min(start + batchSize, count)]
+            let width = members.count
+            var x = [Double](repeating: 0, count: features * width)
+            var y = [Double](repeating: 0, count: 10 * width)
+            for (column, sample) in members.enumerated() {
+                for feature in 0..<features { x[feature * width + column] = imTrain.scalars[feature * count + sample] }
+                let label = Int(labelTrain.scalars[sample])
+                guard (0..<10).contains(label) else { throw ExerciseError.invalidShape("label \(label) is not a digit") }
+                y[label * width + column] = 1
+            }
+            images.append(Tensor(shape: [features, width], scalars: x))
+            labels.append(Tensor(shape: [10, width], scalars: y))
+        }
+        return (images, labels)
+    }
+
+    public func fc(x: Tensor, w: Tensor, b: Tensor) throws -> Tensor {
+        let (n, m) = (w.shape[0], w.shape[1])
+        guard x.count == m, b.count == n else { throw ExerciseError.invalidShape("fc: x \(x.shape), w \(w.shape), b \(b.shape)") }
+        var y = b.scalars
+        w.scalars.withUnsafeBufferPointer { weights in
+            x.scalars.withUnsafeBufferPointer { input in
+                for row in 0..<n {
+                    var total = 0.0
+                    for column in 0..<m { total += weights[row * m + column] * input[column] }
+                    y[row] += total
+                }
+            }
+        }
+        return Tensor(shape: [n, 1], scalars: y)
+    }
+
+    public func fcBackward(dlDy: Tensor, x: Tensor, w: Tensor, b: Tensor) throws -> (dlDx: Tensor, dlDw: Tensor, dlDb: Tensor) {
+        let (n, m) = (w.shape[0], w.shape[1])
+        guard dlDy.count == n, x.count == m else { throw ExerciseError.invalidShape("fcBackward: dlDy \(dlDy.shape), x \(x.shape), w \(w.shape)") }
+        var dlDx = [Double](repeating: 0, count: m)
+        var dlDw = [Double](repeating: 0, count: n * m)
+        w.scalars.withUnsafeBufferPointer { weights in
+            for row in 0..<n {
+                let error = dlDy.scalars[row]
+                if error == 0 { continue }
+                for column in 0..<m {
+                    dlDx[column] += weights[row * m + column] * error
+                    dlDw[row * m + column] = error * x.scalars[column]
+                }
+            }
+        }
+        return (Tensor(shape: [m, 1], scalars: dlDx), Tensor(shape: [n, m], scalars: dlDw), Tensor(shape: [n, 1], scalars: dlDy.scalars))
+    }
+
+    public func lossCrossEntropySoftmax(x: Tensor, y: Tensor) throws -> (loss: Double, dlDx: Tensor) {
+        guard x.count == y.count else { throw ExerciseError.invalidShape("loss: x \(x.shape), y \(y.shape)") }
+        let shift = x.scalars.max() ?? 0
+        var p = x.scalars.map { exp($0 - shift) }
+        let total = p.reduce(0, +)
+        var loss = 0.0
+        for i in p.indices {
+            p[i] /= total
+            if y.scalars[i] != 0 { loss -= y.scalars[i] * log(p[i]) }
+        }
+        return (loss, Tensor(shape: x.shape, scalars: zip(p, y.scalars).map { $0 - $1 }))
+    }
+
+    public func relu(_ x: Tensor) throws -> Tensor { x.map { max(0, $0) } }
+
+    public func reluBackward(dlDy: Tensor, x: Tensor) throws -> Tensor {
+        dlDy.zipWith(x) { error, input in input > 0 ? error : 0 }
+    }
+
+    /// y[i, j, c2] = b[c2] + Σ w[u, v, c1, c2] · xpad[i + u, j + v, c1] (correlation, stride 1).
+    public func conv(x: Tensor, wConv: Tensor, bConv: Tensor) throws -> Tensor {
+        let (height, width, c1) = (x.shape[0], x.shape[1], x.shape[2])
+        let (kh, kw, c2) = (wConv.shape[0], wConv.shape[1], wConv.shape[3])
+        guard x.rank == 3, wConv.rank == 4, wConv.shape[2] == c1, bConv.count == c2 else {
+            throw ExerciseError.invalidShape("conv: x \(x.shape), w \(wConv.shape), b \(bConv.shape)")
+        }
+        let (pt, pl) = ((kh - 1) / 2, (kw - 1) / 2)
+        var y = [Double](repeating: 0, count: height * width * c2)
+        for i in 0..<height {
+            for j in 0..<width {
+                for out in 0..<c2 { y[(i * width + j) * c2 + out] = bConv.scalars[out] }
+                for u in 0..<kh {
+                    let row = i + u - pt
+                    if row < 0 || row >= height { continue }
+                    for v in 0..<kw {
+                        let column = j + v - pl
+                        if column < 0 || column >= width { continue }
+                        for channel in 0..<c1 {
+                            let input = x.scalars[(row * width + column) * c1 + channel]
+                            if input == 0 { continue }
+                            let wBase = ((u * kw + v) * c1 + channel) * c2
+                            for out in 0..<c2 { y[(i * width + j) * c2 + out] += wConv.scalars[wBase + out] * input }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [height, width, c2], scalars: y)
+    }
+
+    public func convBackward(dlDy: Tensor, x: Tensor, wConv: Tensor, bConv: Tensor) throws -> (dlDw: Tensor, dlDb: Tensor) {
+        let (height, width, c1) = (x.shape[0], x.shape[1], x.shape[2])
+        let (kh, kw, c2) = (wConv.shape[0], wConv.shape[1], wConv.shape[3])
+        guard dlDy.count == height * width * c2 else { throw ExerciseError.invalidShape("convBackward: dlDy \(dlDy.shape) for x \(x.shape)") }
+        let (pt, pl) = ((kh - 1) / 2, (kw - 1) / 2)
+        var dlDw = [Double](repeating: 0, count: wConv.count)
+        var dlDb = [Double](repeating: 0, count: c2)
+        for i in 0..<height {
+            for j in 0..<width {
+                let eBase = (i * width + j) * c2
+                for out in 0..<c2 { dlDb[out] += dlDy.scalars[eBase + out] }
+                for u in 0..<kh {
+                    let row = i + u - pt
+                    if row < 0 || row >= height { continue }
+                    for v in 0..<kw {
+                        let column = j + v - pl
+                        if column < 0 || column >= width { continue }
+                        for channel in 0..<c1 {
+                            let input = x.scalars[(row * width + column) * c1 + channel]
+                            if input == 0 { continue }
+                            let wBase = ((u * kw + v) * c1 + channel) * c2
+                            for out in 0..<c2 { dlDw[wBase + out] += dlDy.scalars[eBase + out] * input }
+                        }
+                    }
+                }
+            }
+        }
+        return (Tensor(shape: wConv.shape, scalars: dlDw), Tensor(shape: [c2, 1], scalars: dlDb))
+    }
+
+    public func pool2x2(_ x: Tensor) throws -> Tensor {
+        guard x.rank == 3 else { throw ExerciseError.invalidShape("pool2x2 needs H×W×C, got \(x.shape)") }
+        let (height, width, channels) = (x.shape[0], x.shape[1], x.shape[2])
+        let (outHeight, outWidth) = (height / 2, width / 2)
+        var y = [Double](repeating: 0, count: outHeight * outWidth * channels)
+        for i in 0..<outHeight {
+            for j in 0..<outWidth {
+                for c in 0..<channels {
+                    let index = Functional.windowMaximum(x, i, j, c)
+                    y[(i * outWidth + j) * channels + c] = x.scalars[index]
+                }
+            }
+        }
+        return Tensor(shape: [outHeight, outWidth, channels], scalars: y)
+    }
+
+    public func pool2x2Backward(dlDy: Tensor, x: Tensor) throws -> Tensor {
+        let (height, width, channels) = (x.shape[0], x.shape[1], x.shape[2])
+        let (outHeight, outWidth) = (height / 2, width / 2)
+        guard dlDy.count == outHeight * outWidth * channels else { throw ExerciseError.invalidShape("pool2x2Backward: dlDy \(dlDy.shape) for x \(x.shape)") }
+        var dlDx = [Double](repeating: 0, count: x.count)
+        for i in 0..<outHeight {
+            for j in 0..<outWidth {
+                for c in 0..<channels {
+                    dlDx[Functional.windowMaximum(x, i, j, c)] += dlDy.scalars[(i * outWidth + j) * channels + c]
+                }
+            }
+        }
+        return Tensor(shape: x.shape, scalars: dlDx)
+    }
+
+    /// The flat index of the first maximum of the 2×2 window (i, j) in channel c.
+    private static func windowMaximum(_ x: Tensor, _ i: Int, _ j: Int, _ c: Int) -> Int {
+        let (width, channels) = (x.shape[1], x.shape[2])
+        var best = ((2 * i) * width + 2 * j) * channels + c
+        for (u, v) in [(0, 1), (1, 0), (1, 1)] {
+            let index = ((2 * i + u) * width + 2 * j + v) * channels + c
+            if x.scalars[index] > x.scalars[best] { best = index }
+        }
+        return best
+    }
+}
