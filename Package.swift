@@ -47,7 +47,8 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "GraderTests", dependencies: [
-            "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker",
+            // `grader` is built for the integration tests, which start real workers.
+            "grader", "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker",
             .product(name: "ExerciseKit", package: "ExerciseKit"),
         ]),
     ]

@@ -12,6 +12,5 @@ let package = Package(
     targets: [
         // Tensor, the seeded random source, the exercise protocols and the submission registry.
         .target(name: "ExerciseKit"),
-        .testTarget(name: "ExerciseKitTests", dependencies: ["ExerciseKit"]),
     ]
 )

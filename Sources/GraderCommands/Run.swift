@@ -12,7 +12,10 @@ extension GraderCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the public checks on a submission and report the results.",
-            discussion: "Exit code 0 when the run completed, whatever the score; 1 when the harness could not grade.")
+            discussion: """
+                Exit codes: 0 the run completed, whatever the score; 1 the harness could not run; \
+                2 the submission is not gradable (it does not compile or load); 64 a wrong invocation.
+                """)
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -81,6 +84,7 @@ extension GraderCommand {
                     print(BonusTable.render(sheet))
                 }
             }
+            if report.failure != nil { throw ExitCode(2) }
         }
     }
 }

@@ -18,7 +18,7 @@ public enum WorkerReply: Codable, Sendable, Equatable {
     /// The library could not be loaded; the worker exits after this.
     case loadFailed(reason: String, abiExpected: Int32?, abiFound: Int32?)
     /// One check finished (passed or failed; crashes are seen by the host, not reported).
-    case result(CheckResult)
+    case result(check: CheckResult)
 }
 
 /// The protocol's version; host and worker are one binary, so this only guards stale workers.

@@ -45,7 +45,7 @@ public final class WorkerSupervisor {
         let process = try ChildProcess(arguments: [
             configuration.executable, "worker", "--library", configuration.libraryPath,
             "--memory-mib", "\(configuration.memoryMiB)", "--cpu-seconds", "\(configuration.cpuSeconds)",
-        ])
+        ], environment: WorkerSupervisor.workerEnvironment)
         workersStarted += 1
         switch process.readLine(until: .now() + configuration.loadTimeoutSeconds) {
         case .line(let line):
@@ -62,6 +62,7 @@ public final class WorkerSupervisor {
                 throw GradingFailure.loadFailed(reason: "unexpected worker message: \(line.prefix(200))")
             }
         case .endOfOutput:
+            _ = process.drainAll(until: .now() + 2)
             process.kill()
             let ended = process.wait()
             throw GradingFailure.loadFailed(reason: "the worker \(ended.description) while loading the submission\(Self.tail(process))")
@@ -103,6 +104,7 @@ public final class WorkerSupervisor {
             return CheckResult(group: group, name: name, status: .errored,
                                message: "the worker sent an unreadable reply: \(line.prefix(200))", seconds: seconds)
         case .endOfOutput:
+            _ = process.drainAll(until: .now() + 2)
             let ended = process.wait()
             worker = nil
             return CheckResult(group: group, name: name, status: .errored,
@@ -116,6 +118,10 @@ public final class WorkerSupervisor {
                                seconds: seconds)
         }
     }
+
+    /// The worker's environment additions: no interactive backtracer (it takes seconds and buries
+    /// the one useful line, "Fatal error: Index out of range").
+    static let workerEnvironment = ["SWIFT_BACKTRACE": "enable=no"]
 
     /// The last lines the submission printed on stderr, as context for a crash.
     static func tail(_ process: ChildProcess) -> String {

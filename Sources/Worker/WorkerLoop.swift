@@ -29,6 +29,12 @@ public enum WorkerLoop {
         let results = FileHandle(fileDescriptor: dup(STDOUT_FILENO), closeOnDealloc: true)
         _ = fcntl(results.fileDescriptor, F_SETFD, FD_CLOEXEC)
         dup2(STDERR_FILENO, STDOUT_FILENO)
+        // Line-buffered, so what a submission printed before it crashed is not lost with the buffer.
+        // (Reached through dlsym: Swift 6 forbids touching the C global `stdout` directly.)
+        if let symbol = dlsym(nil, "stdout"),
+           let file = symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee {
+            setvbuf(file, nil, _IOLBF, 0)
+        }
         apply(limits)
 
         func send(_ reply: WorkerReply) {
@@ -49,7 +55,7 @@ public enum WorkerLoop {
 
         while let line = readLine() {
             guard let request = try? JSONDecoder().decode(WorkerRequest.self, from: Data(line.utf8)) else { continue }
-            send(.result(runCheck(request, registry: registry)))
+            send(.result(check: runCheck(request, registry: registry)))
         }
         return 0
     }

@@ -1,5 +1,5 @@
 import Testing
-@testable import ExerciseKit
+import ExerciseKit
 
 @Suite struct TensorTests {
     @Test func rowMajorSubscriptsAndStrides() {

@@ -1,0 +1,57 @@
+import Foundation
+import GradingModel
+import PluginHost
+import Rubric
+import Testing
+
+/// Paths the integration tests need: the repository, the built `grader`, a private build cache.
+enum TestSupport {
+    /// The repository root (this file is Tests/GraderTests/TestSupport.swift).
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The `grader` built beside the test bundle (`swift test` builds it: the test target depends on it).
+    static var graderExecutable: String {
+        let folder = URL(fileURLWithPath: ExerciseKitLocation.executablePath()).deletingLastPathComponent()
+        return folder.appendingPathComponent("grader").path
+    }
+
+    /// Compiled test submissions are cached under .build, never in the user's home.
+    static let cacheDirectory = repository + "/.build/test-cache"
+
+    static func builder() throws -> SubmissionBuilder {
+        SubmissionBuilder(exerciseKit: try ExerciseKitLocation.locate(executable: graderExecutable),
+                          cacheDirectory: cacheDirectory, compileTimeoutSeconds: 180)
+    }
+
+    static func defaultRubric() throws -> Rubric {
+        try Rubric.load(from: repository + "/rubric/exercise2.json")
+    }
+
+    /// Compiles a submission folder (relative to the repository) and returns a supervisor for it.
+    static func supervisor(for submission: String, checkTimeout: Double = 10) throws -> WorkerSupervisor {
+        let build = try builder().build(submissionAt: repository + "/" + submission, abiVersion: 1)
+        return WorkerSupervisor(configuration: .init(
+            executable: graderExecutable, libraryPath: build.libraryPath,
+            checkTimeoutSeconds: checkTimeout, memoryMiB: 4096, cpuSeconds: 600))
+    }
+
+    /// Runs `grader` with arguments; returns exit code and stdout.
+    static func runGrader(_ arguments: [String]) throws -> (code: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: graderExecutable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: repository)
+        var environment = ProcessInfo.processInfo.environment
+        environment["GRADER_CACHE"] = cacheDirectory
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+    }
+}

@@ -1,0 +1,92 @@
+import Checks
+import Foundation
+import GradingModel
+import PluginHost
+import Testing
+
+/// Integration: real compiles, real worker processes, real crashes.
+@Suite(.serialized) struct WorkerIsolationTests {
+    static let spineGroups = ["TestOptimizers2", "TestInitializers", "TestFlatten"]
+    static var spineChecks: [String] {
+        spineGroups.flatMap { group in CheckCatalog.group(named: group)!.checks.map { "\(group).\($0.name)" } }
+    }
+
+    @Test func referencePassesEverySpineCheck() throws {
+        let supervisor = try TestSupport.supervisor(for: "reference")
+        for id in Self.spineChecks {
+            let result = try supervisor.run(check: id, seed: 1337)
+            #expect(result.status == .passed, "\(id): \(result.message)")
+        }
+        #expect(supervisor.contracts.contains("Conv"))
+        #expect(supervisor.workersStarted == 1)
+    }
+
+    @Test func skeletonFailsEveryCheckWithNotImplemented() throws {
+        let supervisor = try TestSupport.supervisor(for: "submissions/skeleton")
+        for id in Self.spineChecks where !id.hasSuffix(".trainable") {
+            let result = try supervisor.run(check: id, seed: 1337)
+            #expect(result.status == .failed)
+            #expect(result.message.hasPrefix("not implemented: "), "\(id): \(result.message)")
+        }
+    }
+
+    @Test func aTrapInAdamCostsOnlyThatCheck() throws {
+        let supervisor = try TestSupport.supervisor(for: "submissions/trapping")
+        let results = try ["sgd", "adam", "sgdWithMomentum"].map {
+            try supervisor.run(check: "TestOptimizers2.\($0)", seed: 1337)
+        }
+        #expect(results.map(\.status) == [.passed, .errored, .passed])
+        #expect(results[1].message.hasPrefix("crashed: SIGILL"))
+        #expect(results[1].message.contains("Adam: about to read moments[1]"), "the submission's last print is kept")
+        #expect(supervisor.workersStarted == 2, "a fresh worker ran the check after the crash")
+    }
+
+    @Test func anEndlessLoopIsStoppedByTheTimeout() throws {
+        let supervisor = try TestSupport.supervisor(for: "submissions/hanging", checkTimeout: 1)
+        let start = Date()
+        let hung = try supervisor.run(check: "TestOptimizers2.sgd", seed: 1337)
+        #expect(hung.status == .errored)
+        #expect(hung.message.hasPrefix("timed out after 1 s"))
+        #expect(Date().timeIntervalSince(start) < 5)
+        let next = try supervisor.run(check: "TestOptimizers2.adam", seed: 1337)
+        #expect(next.status == .passed, "\(next.message)")
+    }
+
+    @Test func compileErrorsNameTheFileAndLine() throws {
+        #expect {
+            _ = try TestSupport.builder().build(
+                submissionAt: TestSupport.repository + "/Tests/Fixtures/submissions/does-not-compile", abiVersion: 1)
+        } throws: { error in
+            guard case GradingFailure.compileFailed(let summary) = error else { return false }
+            return summary.contains("Sources/Submission/Optimizers.swift:6:") && summary.contains("error:")
+        }
+    }
+
+    @Test func aMissingEntryPointIsExplained() throws {
+        #expect {
+            _ = try TestSupport.builder().build(
+                submissionAt: TestSupport.repository + "/Tests/Fixtures/submissions/no-entry-point", abiVersion: 1)
+        } throws: { error in
+            guard case GradingFailure.compileFailed(let summary) = error else { return false }
+            return summary.contains("registerSubmission")
+        }
+    }
+
+    @Test func aFolderWithoutSourcesIsNotASubmission() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        #expect(throws: GradingFailure.noSources(path: empty)) {
+            _ = try TestSupport.builder().build(submissionAt: empty, abiVersion: 1)
+        }
+    }
+
+    @Test func theBuildIsCachedByContent() throws {
+        let builder = try TestSupport.builder()
+        let first = try builder.build(submissionAt: TestSupport.repository + "/submissions/partial", abiVersion: 1)
+        let second = try builder.build(submissionAt: TestSupport.repository + "/submissions/partial", abiVersion: 1)
+        #expect(second.libraryPath == first.libraryPath)
+        #expect(second.compileSeconds == 0)
+        #expect(first.sources.contains("Sources/Submission/Optimizers.swift"))
+        #expect(!first.sources.contains("Package.swift"))
+    }
+}
