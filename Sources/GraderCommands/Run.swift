@@ -31,6 +31,9 @@ extension GraderCommand {
         @Option(help: "Output format: text, or json (Gradescope's results.json).")
         var format: Format = .text
 
+        @Flag(help: "Print compile and per-group times (for benchmarks).")
+        var timings = false
+
         @OptionGroup var common: CommonOptions
 
         @Argument(help: "The submission folder.")
@@ -84,8 +87,24 @@ extension GraderCommand {
                     print(BonusTable.render(sheet))
                 }
             }
+            if timings { FileHandle.standardError.write(Data(Self.timingLines(report).utf8)) }
             if report.failure != nil { throw ExitCode(2) }
         }
+    }
+}
+
+extension GraderCommand.Run {
+    /// `timing compile 1.234`, `timing checks 0.567`, `timing group TestFlatten 0.001`: one per line.
+    static func timingLines(_ report: SubmissionReport) -> String {
+        var lines = [String(format: "timing compile %.3f", report.compileSeconds),
+                     String(format: "timing checks %.3f", report.checkSeconds)]
+        var groups: [String] = []
+        for result in report.results where !groups.contains(result.group) { groups.append(result.group) }
+        for group in groups {
+            let seconds = report.results(inGroup: group).reduce(0) { $0 + $1.seconds }
+            lines.append(String(format: "timing group %@ %.4f", group, seconds))
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }
 

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `make bench`: measures the numbers DESIGN.md asks for and writes BENCHMARKS.md.
+# A benchmark, not a test: it never fails on a slow number, it records it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GRADER=.build/release/grader
+RUNS=${BENCH_RUNS:-5}
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", b - a}'; }
+median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
+timing() { awk -v key="$1" '$1=="timing" && ($2==key || ($2=="group" && $3==key)) {print $NF}'; }
+median4() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.6f", m}'; }
+
+echo "ExerciseKit: clean release build…" >&2
+start=$(now)
+swift build -c release --package-path ExerciseKit --scratch-path "$scratch/kit" >/dev/null
+kit_build=$(printf "%.1f" "$(elapsed "$start" "$(now)")")
+
+echo "Reference: compile with swiftc -O, $RUNS times with an empty cache…" >&2
+compile_times=()
+for i in $(seq "$RUNS"); do
+  out=$(GRADER_CACHE="$scratch/cache-$i" "$GRADER" run --timings --group TestFlatten reference 2>&1 >/dev/null)
+  compile_times+=("$(echo "$out" | timing compile)")
+done
+compile_median=$(printf "%s\n" "${compile_times[@]}" | median)
+
+echo "Reference: every implemented group, $RUNS runs with the build cached…" >&2
+export GRADER_CACHE="$scratch/cache-1"
+groups=$("$GRADER" list | grep -v '^ ' )
+declare -A group_times
+wall_times=()
+check_times=()
+for i in $(seq "$RUNS"); do
+  start=$(now)
+  out=$("$GRADER" run --timings reference 2>&1 >/dev/null)
+  wall_times+=("$(elapsed "$start" "$(now)")")
+  check_times+=("$(echo "$out" | timing checks)")
+  for g in $groups; do group_times[$g]+="$(echo "$out" | timing "$g") "; done
+done
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u +%Y-%m-%d), $(nproc) cores,"
+  echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(swift --version 2>/dev/null | head -1)."
+  echo "Medians of $RUNS runs unless stated. Re-run: \`make bench\` (\`BENCH_RUNS=N make bench\` for more runs)."
+  echo
+  echo "| what | time | target (DESIGN.md) |"
+  echo "|---|---|---|"
+  echo "| ExerciseKit clean release build (\`swift build -c release --package-path ExerciseKit\`, one run) | ${kit_build} s | — |"
+  echo "| reference submission compile (\`swiftc -emit-library -O\`, empty cache) | $(echo "$compile_median" ) s | 0.9–1.4 s small, 7–8 s for 1,300 lines |"
+  echo "| \`grader run reference\` wall time, build cached (spawn, load, all implemented groups) | $(printf "%s\n" "${wall_times[@]}" | median) s | — |"
+  echo "| all implemented checks inside the worker | $(printf "%s\n" "${check_times[@]}" | median) s | <= 3 s for the full public suite |"
+  for g in $groups; do
+    ms=$(printf "%s\n" ${group_times[$g]} | median4 | awk '{printf "%.2f", $1 * 1000}')
+    echo "| group $g (sum of its checks) | ${ms} ms | — |"
+  done
+  echo
+  echo "Compile times per run: ${compile_times[*]} s."
+} > BENCHMARKS.md
+cat BENCHMARKS.md
