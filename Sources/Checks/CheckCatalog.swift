@@ -7,6 +7,13 @@ public enum CheckCatalog {
         OptimizerChecks.group,
         InitializerChecks.group,
         FlattenChecks.group,
+        ConvChecks.group,
+        PoolingChecks.group,
+        FullyConnectedChecks.group,
+        NeuralNetworkChecks.group,
+        ActivationChecks.relu,
+        ActivationChecks.softMax,
+        ActivationChecks.crossEntropy,
     ]
 
     /// The group named `name`.

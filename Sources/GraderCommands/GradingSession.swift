@@ -46,14 +46,18 @@ struct GradingSession {
         report.compileSeconds = build.compileSeconds
         progress(build.compileSeconds > 0 ? String(format: "compiled in %.1f s", build.compileSeconds) : "compiled (cached)")
 
-        let supervisor = WorkerSupervisor(configuration: .init(
+        var configuration = WorkerSupervisor.Configuration(
             executable: executable, libraryPath: build.libraryPath,
             checkTimeoutSeconds: rubric.limits.checkTimeoutSeconds,
-            memoryMiB: rubric.limits.memoryMiB, cpuSeconds: rubric.limits.cpuSeconds))
+            memoryMiB: rubric.limits.memoryMiB, cpuSeconds: rubric.limits.cpuSeconds)
+        if let data = rubric.dataDirectory { configuration.dataDirectory = data }
+        let supervisor = WorkerSupervisor(configuration: configuration)
         let start = DispatchTime.now()
         do {
             for id in selectedCheckIDs {
-                report.results.append(try supervisor.run(check: id, seed: rubric.seed))
+                let scale = CheckCatalog.check(id: id)?.timeoutScale ?? 1
+                report.results.append(try supervisor.run(check: id, seed: rubric.seed,
+                                                         timeoutSeconds: rubric.limits.checkTimeoutSeconds * scale))
             }
         } catch let failure as GradingFailure {
             report.failure = failure.description

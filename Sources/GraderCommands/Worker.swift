@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checks
 import Worker
 
 extension GraderCommand {
@@ -17,8 +18,12 @@ extension GraderCommand {
         @Option(help: "CPU-time limit in seconds.")
         var cpuSeconds: Int = 900
 
+        @Option(help: "The folder of the data sets checks read.")
+        var dataDir: String = "rubric/data"
+
         func run() throws {
             let limits = WorkerLoop.Limits(memoryBytes: UInt64(memoryMib) << 20, cpuSeconds: UInt64(cpuSeconds))
+            CheckEnvironment.dataDirectory = dataDir
             let code = WorkerLoop.run(libraryPath: library, limits: limits)
             if code != 0 { throw ExitCode(code) }
         }

@@ -14,6 +14,8 @@ public final class WorkerSupervisor {
         public var checkTimeoutSeconds: Double
         public var memoryMiB: Int
         public var cpuSeconds: Int
+        /// The data sets checks read (`rubric/data`).
+        public var dataDirectory: String = "rubric/data"
         /// How long loading the library may take.
         public var loadTimeoutSeconds: Double = 30
 
@@ -45,6 +47,7 @@ public final class WorkerSupervisor {
         let process = try ChildProcess(arguments: [
             configuration.executable, "worker", "--library", configuration.libraryPath,
             "--memory-mib", "\(configuration.memoryMiB)", "--cpu-seconds", "\(configuration.cpuSeconds)",
+            "--data-dir", configuration.dataDirectory,
         ], environment: WorkerSupervisor.workerEnvironment)
         workersStarted += 1
         switch process.readLine(until: .now() + configuration.loadTimeoutSeconds) {

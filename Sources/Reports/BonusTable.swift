@@ -8,7 +8,7 @@ public enum BonusTable {
 
     public static func render(_ sheet: ScoreSheet) -> String {
         let headers = ["Pos", "Test", "Result", "Percent in Exercise", "Percent in Exam"]
-        var rows: [[String]] = sheet.groups.enumerated().map { index, group in
+        var rows: [[String]] = sheet.scoredGroups.enumerated().map { index, group in
             [
                 "\(index)", group.name, group.passed ? "OK" : "FAIL",
                 "\(number(group.earned)) / \(number(group.percent)) (%)",

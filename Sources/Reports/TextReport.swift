@@ -16,6 +16,7 @@ public enum TextReport {
             let passedCount = group.results.filter { $0.status == .passed }.count
             let verdict = group.passed ? "OK" : "FAIL"
             var header = "\(group.name): \(verdict)"
+            if group.diagnostic { header = "\(group.name) [diagnostic, not scored]: \(verdict)" }
             if let note = group.note {
                 header += " (\(note))"
             } else {

@@ -17,6 +17,9 @@ public struct Rubric: Codable, Sendable, Equatable {
     public var limits: Limits
     /// The seed every check starts from (the Python tests' `np.random.seed(1337)`).
     public var seed: UInt32
+    /// The folder of the data sets checks read (Iris, digits); relative paths are resolved
+    /// against the rubric file's folder when loaded. Default: `data` beside the rubric.
+    public var dataDirectory: String?
 
     /// One scored (or diagnostic) group of checks.
     public struct Group: Codable, Sendable, Equatable {
@@ -26,12 +29,18 @@ public struct Rubric: Codable, Sendable, Equatable {
         public var percent: Double
         /// Checks of this group to run; empty means all of them.
         public var checks: [String]?
+        /// A diagnostic group: run and reported, never scored, not in the points table.
+        public var diagnostic: Bool?
 
-        public init(name: String, percent: Double, checks: [String]? = nil) {
+        public init(name: String, percent: Double, checks: [String]? = nil, diagnostic: Bool? = nil) {
             self.name = name
             self.percent = percent
             self.checks = checks
+            self.diagnostic = diagnostic
         }
+
+        /// True for groups that are reported but not scored.
+        public var isDiagnostic: Bool { diagnostic ?? false }
     }
 
     /// Limits the host enforces on workers.
@@ -104,7 +113,12 @@ extension Rubric {
             throw RubricError.invalid(path: path, reason: "not valid JSON (\(error.localizedDescription))")
         }
         try rubric.validate(path: path)
-        return rubric
+        var resolved = rubric
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let dataFolder = rubric.dataDirectory ?? "data"
+        resolved.dataDirectory = dataFolder.hasPrefix("/")
+            ? dataFolder : folder.appendingPathComponent(dataFolder).standardizedFileURL.path
+        return resolved
     }
 
     private static func keyPath(_ path: [any CodingKey]) -> String {
@@ -117,6 +131,9 @@ extension Rubric {
         for group in groups {
             guard seen.insert(group.name).inserted else {
                 throw RubricError.invalid(path: path, reason: "group '\(group.name)' appears twice")
+            }
+            guard !group.isDiagnostic || group.percent == 0 else {
+                throw RubricError.invalid(path: path, reason: "diagnostic group '\(group.name)' must have percent 0")
             }
             guard group.percent >= 0 else {
                 throw RubricError.invalid(path: path, reason: "group '\(group.name)' has negative percent \(group.percent)")

@@ -14,6 +14,8 @@ public struct GroupScore: Sendable, Equatable {
     public var note: String?
     /// The results of its checks, in order.
     public var results: [CheckResult]
+    /// Reported but never scored (e.g. TestReLU in exercise 2).
+    public var diagnostic: Bool = false
 }
 
 /// Points for a whole submission.
@@ -21,6 +23,8 @@ public struct ScoreSheet: Sendable, Equatable {
     public var exercise: String
     public var examPercentage: Double
     public var groups: [GroupScore]
+    /// The groups that count for points, in table order.
+    public var scoredGroups: [GroupScore] { groups.filter { !$0.diagnostic } }
 
     public var total: Double { groups.reduce(0) { $0 + $1.earned } }
     public var maximum: Double { groups.reduce(0) { $0 + $1.percent } }
@@ -45,7 +49,7 @@ public enum Scorer {
             }
             let passed = note == nil && results.allSatisfy { $0.status == .passed }
             return GroupScore(name: group.name, percent: group.percent, earned: passed ? group.percent : 0,
-                              passed: passed, note: note, results: results)
+                              passed: passed, note: note, results: results, diagnostic: group.isDiagnostic)
         }
         return ScoreSheet(exercise: rubric.exercise, examPercentage: rubric.examPercentage, groups: groups)
     }

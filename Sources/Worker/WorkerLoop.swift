@@ -68,6 +68,8 @@ public enum WorkerLoop {
             return CheckResult(group: group, name: name, status: .failed, message: "unknown check \(request.check)")
         }
         RandomSource.shared.seed(request.seed)
+        CheckEnvironment.seed = request.seed
+        _ = CheckNotes.take()
         let start = DispatchTime.now()
         var status = CheckStatus.passed
         var message = ""
@@ -84,6 +86,8 @@ public enum WorkerLoop {
             status = .failed
             message = "the submission threw \(error)"
         }
+        let notes = CheckNotes.take()
+        if !notes.isEmpty { message = (notes + [message]).filter { !$0.isEmpty }.joined(separator: "\n") }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return CheckResult(group: group, name: name, status: status, message: message, seconds: seconds)
     }

@@ -50,5 +50,13 @@ enum InitializerChecks {
                           hint: "σ = √(2/fanIn): He uses the fan-in only, not the fan-out") {
             try require($0.he, "He")()
         },
+        // Beyond the original: its 400×400 layer has fanIn == fanOut, so it cannot tell them apart.
+        Check("heUsesFanIn", "He on (400, 100) with fanIn 100, fanOut 400 follows N(0, √(2/100))") { registry in
+            let weights = try require(registry.he, "He")().initialize(weightsShape: [400, 100], fanIn: 100, fanOut: 400)
+            let (d, p) = KolmogorovSmirnov.test(weights.scalars, cdf: KolmogorovSmirnov.normalCDF(mean: 0, standardDeviation: (2.0 / 100).squareRoot()))
+            try expect(p > significance, expected: "values from N(0, 0.1414) (KS p-value > \(significance))",
+                       got: "KS statistic \(d), p-value \(p), standard deviation \((weights * weights).mean().squareRoot())",
+                       hint: "He's σ = √(2/fanIn): the fan-in, not the fan-out")
+        },
     ])
 }

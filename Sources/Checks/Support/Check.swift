@@ -9,11 +9,15 @@ public struct Check: Sendable {
     public let name: String
     /// What the check verifies, one line, for `grader list` and reports.
     public let summary: String
+    /// Multiplies the rubric's per-check time limit (training checks take longer).
+    public let timeoutScale: Double
     let body: @Sendable (SubmissionRegistry) throws -> Void
 
-    public init(_ name: String, _ summary: String, _ body: @escaping @Sendable (SubmissionRegistry) throws -> Void) {
+    public init(_ name: String, _ summary: String, timeoutScale: Double = 1,
+                _ body: @escaping @Sendable (SubmissionRegistry) throws -> Void) {
         self.name = name
         self.summary = summary
+        self.timeoutScale = timeoutScale
         self.body = body
     }
 

@@ -1,0 +1,44 @@
+import ExerciseKit
+
+/// Notes a check leaves on its result even when it passes (e.g. "passed on 2 of 3 seeds").
+/// The worker runs one check at a time, on one thread.
+public enum CheckNotes {
+    nonisolated(unsafe) private static var notes: [String] = []
+
+    static func add(_ note: String) { notes.append(note) }
+
+    /// The notes of the check that just ran, clearing them.
+    public static func take() -> [String] {
+        defer { notes = [] }
+        return notes
+    }
+}
+
+/// Runs a threshold check with the current seed; if it fails, with two more fixed seeds
+/// (seed + 1, seed + 2), and passes on a majority — so a correct submission never loses points
+/// to one unlucky initialisation, and the grade is the same every run.
+func majorityOfThreeSeeds(_ attempt: () throws -> Void) throws {
+    let seed = CheckEnvironment.seed
+    var passes = 0
+    var failures: [CheckFailure] = []
+    for offset in 0..<3 {
+        RandomSource.shared.seed(seed &+ UInt32(offset))
+        do {
+            try attempt()
+            passes += 1
+        } catch let failure as CheckFailure {
+            failures.append(failure)
+        }
+        if passes == 2 || (offset == 0 && passes == 1) {
+            if let first = failures.first {
+                CheckNotes.add("passed on 2 of 3 seeds (\(seed), \(seed &+ 1), \(seed &+ 2)); with one: \(first.got)")
+            }
+            return
+        }
+        if failures.count == 2 {
+            throw CheckFailure(expected: failures[0].expected,
+                               got: "failed on 2 of \(offset + 1) seeds (\(seed) and up): " + failures.map(\.got).joined(separator: "; "),
+                               hint: failures[0].hint)
+        }
+    }
+}
