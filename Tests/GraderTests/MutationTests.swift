@@ -1,0 +1,129 @@
+import Checks
+import Foundation
+import GradingModel
+import PluginHost
+import Testing
+
+/// A deliberate bug in the reference, and the group that must catch it.
+struct Mutation: CustomStringConvertible, Sendable {
+    let name: String
+    /// The reference file the edits apply to (in reference/Sources/Submission/).
+    let file: String
+    /// Text replacements; each `find` must occur exactly once in the reference.
+    let edits: [(find: String, replace: String)]
+    /// Instead of edits: a replacement file in Tests/Fixtures/mutations/<name>/.
+    let replacesFile: Bool
+    let group: String
+    /// The checks of `group` that must not pass.
+    let failingChecks: [String]
+
+    var description: String { name }
+
+    init(_ name: String, _ file: String, _ edits: [(String, String)] = [], replacesFile: Bool = false,
+         group: String, failing: [String]) {
+        self.name = name
+        self.file = file
+        self.edits = edits.map { (find: $0.0, replace: $0.1) }
+        self.replacesFile = replacesFile
+        self.group = group
+        failingChecks = failing
+    }
+
+    static let all: [Mutation] = [
+        Mutation("conv-forward-flips-kernel", "Conv.swift",
+                 [("let wv = w[((k * g.channels + c) * kh + u) * kw + v]",
+                   "let wv = w[((k * g.channels + c) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)]")],
+                 group: "TestConv", failing: ["gradient", "gradientWeights"]),
+        Mutation("conv-padding-wrong-for-even-kernels", "Conv.swift",
+                 [("outHeight: (height + strideY - 1) / strideY, outWidth: (width + strideX - 1) / strideX,",
+                   "outHeight: (height + 2 * (kernelHeight / 2) - kernelHeight) / strideY + 1, outWidth: (width + 2 * (kernelWidth / 2) - kernelWidth) / strideX + 1,"),
+                  ("padTop: (kernelHeight - 1) / 2, padLeft: (kernelWidth - 1) / 2)", "padTop: kernelHeight / 2, padLeft: kernelWidth / 2)")],
+                 group: "TestConv", failing: ["forwardSize", "backwardSize"]),
+        Mutation("conv-backward-missing-stride", "Conv.swift",
+                 [("dx[xRow + ox * sx] += wv * error", "dx[xRow + ox] += wv * error"),
+                  ("accumulated += error * x[xRow + ox * sx]", "accumulated += error * x[xRow + ox]")],
+                 group: "TestConv", failing: ["gradientWeightsStrided", "gradientStride"]),
+        Mutation("conv-gradient-bias-not-summed-over-batch", "Conv.swift",
+                 [("for i in 0..<outPlane { gradB[k] += e[eBase + i] }", "if b == 0 { for i in 0..<outPlane { gradB[k] += e[eBase + i] } }")],
+                 group: "TestConv", failing: ["gradientBias"]),
+        Mutation("pooling-backward-all-ties", "Pooling.swift", replacesFile: true,
+                 group: "TestPooling", failing: ["backwardTies"]),
+        Mutation("pooling-output-size-ceil", "Pooling.swift",
+                 [("let outHeight = (height - py) / sy + 1, outWidth = (width - px) / sx + 1",
+                   "let outHeight = (height - py + sy - 1) / sy + 1, outWidth = (width - px + sx - 1) / sx + 1")],
+                 group: "TestPooling", failing: ["subsamplingShape"]),
+        Mutation("adam-without-bias-correction", "Optimizers.swift",
+                 [("let vHat = firstMoment[i] / muCorrection", "let vHat = firstMoment[i]"),
+                  ("let rHat = secondMoment[i] / rhoCorrection", "let rHat = secondMoment[i]")],
+                 group: "TestOptimizers2", failing: ["adam"]),
+        Mutation("momentum-adds-the-gradient", "Optimizers.swift",
+                 [("momentumRate * v - learningRate * g", "momentumRate * v + learningRate * g")],
+                 group: "TestOptimizers2", failing: ["sgdWithMomentum"]),
+        Mutation("he-uses-fan-out", "Initializers.swift",
+                 [("let sigma = (2.0 / Double(fanIn)).squareRoot()", "let sigma = (2.0 / Double(fanOut)).squareRoot()")],
+                 group: "TestInitializers", failing: ["heUsesFanIn"]),
+        Mutation("fc-bias-outside-weights", "FullyConnected.swift", replacesFile: true,
+                 group: "TestFullyConnected2", failing: ["weightsSize"]),
+        Mutation("network-shares-one-optimizer", "NeuralNetwork.swift",
+                 [("trainable.optimizer = optimizer.copy()", "trainable.optimizer = optimizer")],
+                 group: "TestNeuralNetwork2", failing: ["appendLayer"]),
+    ]
+
+    /// A copy of the reference with this mutation applied, in a fresh temporary folder.
+    func materialize() throws -> String {
+        let fileManager = FileManager.default
+        let root = fileManager.temporaryDirectory.appendingPathComponent("mutation-\(name)-\(UUID().uuidString)").path
+        try fileManager.createDirectory(atPath: root + "/Sources", withIntermediateDirectories: true)
+        try fileManager.copyItem(atPath: TestSupport.repository + "/reference/Sources/Submission", toPath: root + "/Sources/Submission")
+        let target = root + "/Sources/Submission/" + file
+        if replacesFile {
+            try fileManager.removeItem(atPath: target)
+            try fileManager.copyItem(atPath: TestSupport.repository + "/Tests/Fixtures/mutations/\(name)/\(file)", toPath: target)
+        } else {
+            var text = try String(contentsOfFile: target, encoding: .utf8)
+            for edit in edits {
+                let occurrences = text.components(separatedBy: edit.find).count - 1
+                guard occurrences == 1 else { throw MutationError(description: "\(name): '\(edit.find)' occurs \(occurrences) times in \(file)") }
+                text = text.replacingOccurrences(of: edit.find, with: edit.replace)
+            }
+            try text.write(toFile: target, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+}
+
+struct MutationError: Error, CustomStringConvertible { let description: String }
+
+@Suite struct MutationTests {
+    /// Every mutation compiles and is caught by the group that should catch it, by the named checks.
+    @Test(arguments: Mutation.all)
+    func mutationIsCaughtByItsGroup(_ mutation: Mutation) throws {
+        let root = try mutation.materialize()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let build = try TestSupport.builder().build(submissionAt: root, abiVersion: 1)
+        let supervisor = WorkerSupervisor(configuration: .init(
+            executable: TestSupport.graderExecutable, libraryPath: build.libraryPath,
+            checkTimeoutSeconds: 60, memoryMiB: 4096, cpuSeconds: 600))
+        let group = try #require(CheckCatalog.group(named: mutation.group))
+        var failed: [String] = []
+        for check in group.checks {
+            let result = try supervisor.run(check: "\(group.name).\(check.name)", seed: 1337)
+            if result.status != .passed { failed.append(check.name) }
+        }
+        for name in mutation.failingChecks {
+            #expect(failed.contains(name), "\(mutation.name): \(mutation.group).\(name) should fail; failing: \(failed)")
+        }
+    }
+
+    /// The reference itself passes every check of every group the mutations target.
+    @Test func referencePassesTheTargetedGroups() throws {
+        let supervisor = try TestSupport.supervisor(for: "reference", checkTimeout: 60)
+        for groupName in Set(Mutation.all.map(\.group)).sorted() {
+            let group = try #require(CheckCatalog.group(named: groupName))
+            for check in group.checks {
+                let result = try supervisor.run(check: "\(group.name).\(check.name)", seed: 1337)
+                #expect(result.status == .passed, "\(group.name).\(check.name): \(result.message)")
+            }
+        }
+    }
+}
