@@ -14,6 +14,7 @@ public enum CheckCatalog {
         ActivationChecks.relu,
         ActivationChecks.softMax,
         ActivationChecks.crossEntropy,
+        SoftConvChecks.group,
     ]
 
     /// The group named `name`.

@@ -104,6 +104,7 @@ extension GraderCommand.Run {
             let seconds = report.results(inGroup: group).reduce(0) { $0 + $1.seconds }
             lines.append(String(format: "timing group %@ %.4f", group, seconds))
         }
+        for result in report.results { lines.append(String(format: "timing check %@ %.4f", result.id, result.seconds)) }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -115,6 +115,20 @@ struct MutationError: Error, CustomStringConvertible { let description: String }
         }
     }
 
+    /// SoftConvTests pinpoints the part that is wrong: a forward-only kernel flip fails forward,
+    /// not the bias gradient.
+    @Test func softConvPinpointsAForwardBug() throws {
+        let mutation = try #require(Mutation.all.first { $0.name == "conv-forward-flips-kernel" })
+        let root = try mutation.materialize()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let build = try TestSupport.builder().build(submissionAt: root, abiVersion: 1)
+        let supervisor = WorkerSupervisor(configuration: .init(
+            executable: TestSupport.graderExecutable, libraryPath: build.libraryPath,
+            checkTimeoutSeconds: 60, memoryMiB: 4096, cpuSeconds: 600))
+        let statuses = try ["forward", "gradientBias"].map { try supervisor.run(check: "SoftConvTests.\($0)", seed: 1337).status }
+        #expect(statuses == [.failed, .passed])
+    }
+
     /// The reference itself passes every check of every group the mutations target.
     @Test func referencePassesTheTargetedGroups() throws {
         let supervisor = try TestSupport.supervisor(for: "reference", checkTimeout: 60)
