@@ -33,11 +33,14 @@ groups=$("$GRADER" list | grep -v '^ ' )
 declare -A group_times
 wall_times=()
 check_times=()
+gradient_shares=()
 for i in $(seq "$RUNS"); do
   start=$(now)
   out=$("$GRADER" run --timings reference 2>&1 >/dev/null)
   wall_times+=("$(elapsed "$start" "$(now)")")
   check_times+=("$(echo "$out" | timing checks)")
+  # Share of the numeric gradient checks (every check named gradient*) in the checks' time.
+  gradient_shares+=("$(echo "$out" | awk '$1=="timing" && $2=="check" {split($3, id, "."); total += $4; if (id[2] ~ /^gradient/) grad += $4} END {printf "%.1f", 100 * grad / total}')")
   for g in $groups; do group_times[$g]+="$(echo "$out" | timing "$g") "; done
 done
 
@@ -53,7 +56,8 @@ done
   echo "| ExerciseKit clean release build (\`swift build -c release --package-path ExerciseKit\`, one run) | ${kit_build} s | — |"
   echo "| reference submission compile (\`swiftc -emit-library -O\`, empty cache) | $(echo "$compile_median" ) s | 0.9–1.4 s small, 7–8 s for 1,300 lines |"
   echo "| \`grader run reference\` wall time, build cached (spawn, load, all implemented groups) | $(printf "%s\n" "${wall_times[@]}" | median) s | — |"
-  echo "| all implemented checks inside the worker | $(printf "%s\n" "${check_times[@]}" | median) s | <= 3 s for the full public suite |"
+  echo "| all checks inside the worker (scored + diagnostic groups) | $(printf "%s\n" "${check_times[@]}" | median) s | <= 3 s for the public suite (the Python original with numpy: 62 s, DESIGN.md, not re-measured here) |"
+  echo "| share of the numeric gradient checks in that time | $(printf "%s\n" "${gradient_shares[@]}" | median | awk '{printf "%.1f", $1}') % | — |"
   for g in $groups; do
     ms=$(printf "%s\n" ${group_times[$g]} | median4 | awk '{printf "%.2f", $1 * 1000}')
     echo "| group $g (sum of its checks) | ${ms} ms | — |"

@@ -102,9 +102,9 @@ extension GraderCommand.Run {
         for result in report.results where !groups.contains(result.group) { groups.append(result.group) }
         for group in groups {
             let seconds = report.results(inGroup: group).reduce(0) { $0 + $1.seconds }
-            lines.append(String(format: "timing group %@ %.4f", group, seconds))
+            lines.append(String(format: "timing group %@ %.6f", group, seconds))
         }
-        for result in report.results { lines.append(String(format: "timing check %@ %.4f", result.id, result.seconds)) }
+        for result in report.results { lines.append(String(format: "timing check %@ %.6f", result.id, result.seconds)) }
         return lines.joined(separator: "\n") + "\n"
     }
 }
