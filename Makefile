@@ -2,8 +2,8 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/release
-# Debian packages the harness needs beyond the Swift toolchain (none yet; libzip-dev comes with intake).
-SYSTEM_PACKAGES ?=
+# Debian packages the harness needs beyond the Swift toolchain.
+SYSTEM_PACKAGES ?= libzip-dev pkg-config
 SAMPLES := reference submissions/skeleton submissions/partial submissions/trapping submissions/hanging
 
 .PHONY: deps build demo test bench clean

@@ -16,6 +16,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // MARK: System libraries
+        /// libzip (Debian: libzip-dev), for submissions' zips and numpy's .npz files.
+        .systemLibrary(name: "CLibzip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        /// Zip reading with real byte limits, zip writing, .npy/.npz arrays.
+        .target(name: "Archive", dependencies: ["CLibzip"]),
+
         // MARK: Model
         /// Pure value types: check results, outcomes, catastrophic failures, worker messages. No I/O.
         .target(name: "GradingModel"),
@@ -24,7 +30,7 @@ let package = Package(
 
         // MARK: Running student code
         /// The exercise's test groups as checks over a SubmissionRegistry; KS test, tolerances.
-        .target(name: "Checks", dependencies: ["GradingModel", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        .target(name: "Checks", dependencies: ["GradingModel", "Archive", .product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The worker side: dlopen a compiled submission, check its ABI, run requested checks.
         .target(name: "Worker", dependencies: ["Checks", "GradingModel", .product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The host side: compile a submission with swiftc, spawn and supervise workers.
@@ -39,7 +45,7 @@ let package = Package(
         // MARK: Commands
         /// Every ParsableCommand: grader run / worker / list, dispatch.
         .target(name: "GraderCommands", dependencies: [
-            "PluginHost", "Worker", "Checks", "Scoring", "Reports", "Rubric", "GradingModel",
+            "PluginHost", "Worker", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Archive",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "grader", dependencies: ["GraderCommands"]),
@@ -48,7 +54,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GraderTests", dependencies: [
             // `grader` is built for the integration tests, which start real workers.
-            "grader", "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker",
+            "grader", "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker", "Archive",
             .product(name: "ExerciseKit", package: "ExerciseKit"),
         ]),
     ]
