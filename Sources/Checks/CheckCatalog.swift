@@ -15,7 +15,7 @@ public enum CheckCatalog {
         ActivationChecks.softMax,
         ActivationChecks.crossEntropy,
         SoftConvChecks.group,
-    ]
+    ] + FunctionalChecks.groups + TrainingChecks.groups
 
     /// The group named `name`.
     public static func group(named name: String) -> CheckGroup? {

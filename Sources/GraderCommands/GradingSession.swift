@@ -51,13 +51,18 @@ struct GradingSession {
             checkTimeoutSeconds: rubric.limits.checkTimeoutSeconds,
             memoryMiB: rubric.limits.memoryMiB, cpuSeconds: rubric.limits.cpuSeconds)
         if let data = rubric.dataDirectory { configuration.dataDirectory = data }
+        configuration.submissionDirectory = path
         let supervisor = WorkerSupervisor(configuration: configuration)
         let start = DispatchTime.now()
         do {
             for id in selectedCheckIDs {
                 let scale = CheckCatalog.check(id: id)?.timeoutScale ?? 1
-                report.results.append(try supervisor.run(check: id, seed: rubric.seed,
-                                                         timeoutSeconds: rubric.limits.checkTimeoutSeconds * scale))
+                let group = rubric.group(named: String(id.prefix { $0 != "." }))
+                let result = try supervisor.run(check: id, seed: rubric.seed,
+                                                timeoutSeconds: rubric.limits.checkTimeoutSeconds * scale,
+                                                parameters: group?.parameters)
+                progress("\(result.status == .passed ? "✓" : "✗") \(id) (\(String(format: "%.1f", result.seconds)) s)")
+                report.results.append(result)
             }
         } catch let failure as GradingFailure {
             report.failure = failure.description

@@ -79,8 +79,9 @@ extension GraderCommand {
             case .json:
                 print(try GradescopeReport(sheet, report: report).json())
             case .text:
+                let rubricOption = common.rubric.map { " --rubric \(shellQuoted($0))" } ?? ""
                 print(TextReport.render(sheet, report: report) { result in
-                    "grader run --group \(result.group) --check \(result.name) \(shellQuoted(path))"
+                    "grader run\(rubricOption) --group \(result.group) --check \(result.name) \(shellQuoted(path))"
                 })
                 if bonus {
                     print("")

@@ -21,9 +21,13 @@ extension GraderCommand {
         @Option(help: "The folder of the data sets checks read.")
         var dataDir: String = "rubric/data"
 
+        @Option(help: "The submission's folder (for submitted files such as mlp.npz).")
+        var submissionDir: String?
+
         func run() throws {
             let limits = WorkerLoop.Limits(memoryBytes: UInt64(memoryMib) << 20, cpuSeconds: UInt64(cpuSeconds))
             CheckEnvironment.dataDirectory = dataDir
+            CheckEnvironment.submissionDirectory = submissionDir
             let code = WorkerLoop.run(libraryPath: library, limits: limits)
             if code != 0 { throw ExitCode(code) }
         }

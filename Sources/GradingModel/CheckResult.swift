@@ -19,13 +19,17 @@ public struct CheckResult: Codable, Equatable, Sendable {
     public var message: String
     /// Wall time of the check, in seconds.
     public var seconds: Double
+    /// Arrays a check hands back to the host: a loss curve, trained weights.
+    public var artifacts: [String: ArtifactArray]?
 
-    public init(group: String, name: String, status: CheckStatus, message: String = "", seconds: Double = 0) {
+    public init(group: String, name: String, status: CheckStatus, message: String = "", seconds: Double = 0,
+                artifacts: [String: ArtifactArray]? = nil) {
         self.group = group
         self.name = name
         self.status = status
         self.message = message
         self.seconds = seconds
+        self.artifacts = artifacts
     }
 
     /// `TestOptimizers2.adam`.
@@ -58,5 +62,16 @@ public enum GradingFailure: Error, Equatable, Sendable, CustomStringConvertible 
         case .abiMismatch(let expected, let found):
             return "the submission was built against ExerciseKit ABI \(found), the grader expects \(expected): rebuild it"
         }
+    }
+}
+
+/// A numeric array a check produced (row-major values with their shape).
+public struct ArtifactArray: Codable, Equatable, Sendable {
+    public var shape: [Int]
+    public var values: [Double]
+
+    public init(shape: [Int], values: [Double]) {
+        self.shape = shape
+        self.values = values
     }
 }

@@ -4,10 +4,13 @@ public struct WorkerRequest: Codable, Sendable {
     public var check: String
     /// The seed the worker gives the shared random source before the check.
     public var seed: UInt32
+    /// The rubric group's parameters (iterations, thresholds, learning rates).
+    public var parameters: [String: Double]?
 
-    public init(check: String, seed: UInt32) {
+    public init(check: String, seed: UInt32, parameters: [String: Double]? = nil) {
         self.check = check
         self.seed = seed
+        self.parameters = parameters
     }
 }
 

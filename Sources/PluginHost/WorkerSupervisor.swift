@@ -16,6 +16,8 @@ public final class WorkerSupervisor {
         public var cpuSeconds: Int
         /// The data sets checks read (`rubric/data`).
         public var dataDirectory: String = "rubric/data"
+        /// The submission's folder, for checks of submitted files (mlp.npz).
+        public var submissionDirectory: String?
         /// How long loading the library may take.
         public var loadTimeoutSeconds: Double = 30
 
@@ -48,7 +50,7 @@ public final class WorkerSupervisor {
             configuration.executable, "worker", "--library", configuration.libraryPath,
             "--memory-mib", "\(configuration.memoryMiB)", "--cpu-seconds", "\(configuration.cpuSeconds)",
             "--data-dir", configuration.dataDirectory,
-        ], environment: WorkerSupervisor.workerEnvironment)
+        ] + (configuration.submissionDirectory.map { ["--submission-dir", $0] } ?? []), environment: WorkerSupervisor.workerEnvironment)
         workersStarted += 1
         switch process.readLine(until: .now() + configuration.loadTimeoutSeconds) {
         case .line(let line):
@@ -85,12 +87,13 @@ public final class WorkerSupervisor {
     }
 
     /// Runs one check (`Group.check`) and returns its result, whatever the submission does.
-    public func run(check id: String, seed: UInt32, timeoutSeconds: Double? = nil) throws -> CheckResult {
+    public func run(check id: String, seed: UInt32, timeoutSeconds: Double? = nil,
+                    parameters: [String: Double]? = nil) throws -> CheckResult {
         let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
         let (group, name) = (parts[0], parts.count > 1 ? parts[1] : "")
         let process = try startWorker()
         let timeout = timeoutSeconds ?? configuration.checkTimeoutSeconds
-        let request = WorkerRequest(check: id, seed: seed)
+        let request = WorkerRequest(check: id, seed: seed, parameters: parameters)
         guard let data = try? JSONEncoder().encode(request) else {
             return CheckResult(group: group, name: name, status: .errored, message: "could not encode the request")
         }

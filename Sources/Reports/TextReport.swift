@@ -23,6 +23,9 @@ public enum TextReport {
                 header += " (\(passedCount)/\(group.results.count) checks passed)"
             }
             lines.append(header)
+            for result in group.results where result.status == .passed && !result.message.isEmpty {
+                lines.append("  ✓ \(result.name): \(result.message.replacingOccurrences(of: "\n", with: "; "))")
+            }
             for result in group.results where result.status != .passed {
                 lines.append("  ✗ \(result.name)\(result.status == .errored ? " [error]" : "")")
                 for messageLine in result.message.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -31,6 +31,8 @@ public struct Rubric: Codable, Sendable, Equatable {
         public var checks: [String]?
         /// A diagnostic group: run and reported, never scored, not in the points table.
         public var diagnostic: Bool?
+        /// Numbers the group's checks read: iterations, thresholds, learning rates, …
+        public var parameters: [String: Double]?
 
         public init(name: String, percent: Double, checks: [String]? = nil, diagnostic: Bool? = nil) {
             self.name = name

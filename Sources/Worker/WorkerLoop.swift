@@ -69,7 +69,9 @@ public enum WorkerLoop {
         }
         RandomSource.shared.seed(request.seed)
         CheckEnvironment.seed = request.seed
+        CheckEnvironment.parameters = request.parameters ?? [:]
         _ = CheckNotes.take()
+        _ = CheckArtifacts.take()
         let start = DispatchTime.now()
         var status = CheckStatus.passed
         var message = ""
@@ -89,7 +91,9 @@ public enum WorkerLoop {
         let notes = CheckNotes.take()
         if !notes.isEmpty { message = (notes + [message]).filter { !$0.isEmpty }.joined(separator: "\n") }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return CheckResult(group: group, name: name, status: status, message: message, seconds: seconds)
+        let artifacts = CheckArtifacts.take()
+        return CheckResult(group: group, name: name, status: status, message: message, seconds: seconds,
+                           artifacts: artifacts.isEmpty ? nil : artifacts)
     }
 
     struct LoadFailure: Error {

@@ -6,6 +6,13 @@ public enum CheckEnvironment {
     nonisolated(unsafe) public static var dataDirectory = "rubric/data"
     /// The seed the current check started from (the rubric's seed).
     nonisolated(unsafe) public static var seed: UInt32 = 1337
+    /// The current check's rubric parameters.
+    nonisolated(unsafe) public static var parameters: [String: Double] = [:]
+    /// The submission's folder (for submitted files such as mlp.npz), if the host gave one.
+    nonisolated(unsafe) public static var submissionDirectory: String?
+
+    /// A rubric parameter of the current check, or its default.
+    static func parameter(_ name: String, default value: Double) -> Double { parameters[name] ?? value }
 }
 
 /// Why a data set could not be read (the harness's fault, not the submission's).

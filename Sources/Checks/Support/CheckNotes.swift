@@ -1,4 +1,5 @@
 import ExerciseKit
+import GradingModel
 
 /// Notes a check leaves on its result even when it passes (e.g. "passed on 2 of 3 seeds").
 /// The worker runs one check at a time, on one thread.
@@ -11,6 +12,23 @@ public enum CheckNotes {
     public static func take() -> [String] {
         defer { notes = [] }
         return notes
+    }
+}
+
+/// Arrays a check hands back (loss curves, trained weights); taken by the worker after the check.
+public enum CheckArtifacts {
+    nonisolated(unsafe) private static var artifacts: [String: ArtifactArray] = [:]
+
+    static func add(_ name: String, shape: [Int], values: [Double]) {
+        artifacts[name] = ArtifactArray(shape: shape, values: values)
+    }
+
+    static func add(_ name: String, _ tensor: Tensor) { add(name, shape: tensor.shape, values: tensor.scalars) }
+
+    /// The artifacts of the check that just ran, clearing them.
+    public static func take() -> [String: ArtifactArray] {
+        defer { artifacts = [:] }
+        return artifacts
     }
 }
 

@@ -35,11 +35,7 @@ public struct Functional: FunctionalExercise {
         var y = b.scalars
         w.scalars.withUnsafeBufferPointer { weights in
             x.scalars.withUnsafeBufferPointer { input in
-                for row in 0..<n {
-                    var total = 0.0
-                    for column in 0..<m { total += weights[row * m + column] * input[column] }
-                    y[row] += total
-                }
+                for row in 0..<n { y[row] += Vector.dot(weights.baseAddress! + row * m, input.baseAddress!, count: m) }
             }
         }
         return Tensor(shape: [n, 1], scalars: y)
@@ -49,16 +45,25 @@ public struct Functional: FunctionalExercise {
         let (n, m) = (w.shape[0], w.shape[1])
         guard dlDy.count == n, x.count == m else { throw ExerciseError.invalidShape("fcBackward: dlDy \(dlDy.shape), x \(x.shape), w \(w.shape)") }
         var dlDx = [Double](repeating: 0, count: m)
-        var dlDw = [Double](repeating: 0, count: n * m)
-        w.scalars.withUnsafeBufferPointer { weights in
-            for row in 0..<n {
-                let error = dlDy.scalars[row]
-                if error == 0 { continue }
-                for column in 0..<m {
-                    dlDx[column] += weights[row * m + column] * error
-                    dlDw[row * m + column] = error * x.scalars[column]
+        let dlDw = [Double](unsafeUninitializedCapacity: n * m) { dw, initialized in
+            w.scalars.withUnsafeBufferPointer { weights in
+                x.scalars.withUnsafeBufferPointer { input in
+                    dlDx.withUnsafeMutableBufferPointer { dx in
+                        // Row by row: dlDx += error·w[row], dlDw[row] = error·x (zero rows skip the first).
+                        for row in 0..<n {
+                            let error = dlDy.scalars[row]
+                            let rowStart = dw.baseAddress! + row * m
+                            if error == 0 {
+                                rowStart.update(repeating: 0, count: m)
+                                continue
+                            }
+                            Vector.addScaled(dx.baseAddress!, error, weights.baseAddress! + row * m, count: m)
+                            Vector.scaled(rowStart, error, input.baseAddress!, count: m)
+                        }
+                    }
                 }
             }
+            initialized = n * m
         }
         return (Tensor(shape: [m, 1], scalars: dlDx), Tensor(shape: [n, m], scalars: dlDw), Tensor(shape: [n, 1], scalars: dlDy.scalars))
     }
@@ -84,27 +89,40 @@ public struct Functional: FunctionalExercise {
 
     /// y[i, j, c2] = b[c2] + Σ w[u, v, c1, c2] · xpad[i + u, j + v, c1] (correlation, stride 1).
     public func conv(x: Tensor, wConv: Tensor, bConv: Tensor) throws -> Tensor {
-        let (height, width, c1) = (x.shape[0], x.shape[1], x.shape[2])
-        let (kh, kw, c2) = (wConv.shape[0], wConv.shape[1], wConv.shape[3])
-        guard x.rank == 3, wConv.rank == 4, wConv.shape[2] == c1, bConv.count == c2 else {
+        guard x.rank == 3, wConv.rank == 4, wConv.shape[2] == x.shape[2], bConv.count == wConv.shape[3] else {
             throw ExerciseError.invalidShape("conv: x \(x.shape), w \(wConv.shape), b \(bConv.shape)")
         }
+        let (height, width, c1) = (x.shape[0], x.shape[1], x.shape[2])
+        let (kh, kw, c2) = (wConv.shape[0], wConv.shape[1], wConv.shape[3])
         let (pt, pl) = ((kh - 1) / 2, (kw - 1) / 2)
         var y = [Double](repeating: 0, count: height * width * c2)
-        for i in 0..<height {
-            for j in 0..<width {
-                for out in 0..<c2 { y[(i * width + j) * c2 + out] = bConv.scalars[out] }
-                for u in 0..<kh {
-                    let row = i + u - pt
-                    if row < 0 || row >= height { continue }
-                    for v in 0..<kw {
-                        let column = j + v - pl
-                        if column < 0 || column >= width { continue }
-                        for channel in 0..<c1 {
-                            let input = x.scalars[(row * width + column) * c1 + channel]
-                            if input == 0 { continue }
-                            let wBase = ((u * kw + v) * c1 + channel) * c2
-                            for out in 0..<c2 { y[(i * width + j) * c2 + out] += wConv.scalars[wBase + out] * input }
+        x.scalars.withUnsafeBufferPointer { input in
+            wConv.scalars.withUnsafeBufferPointer { w in
+                y.withUnsafeMutableBufferPointer { output in
+                    for i in 0..<height {
+                        for j in 0..<width {
+                            let base = (i * width + j) * c2
+                            for out in 0..<c2 { output[base + out] = bConv.scalars[out] }
+                        }
+                    }
+                    // Scatter each nonzero input pixel into the outputs it reaches.
+                    for row in 0..<height {
+                        for column in 0..<width {
+                            for channel in 0..<c1 {
+                                let value = input[(row * width + column) * c1 + channel]
+                                if value == 0 { continue }
+                                for u in 0..<kh {
+                                    let i = row - u + pt
+                                    if i < 0 || i >= height { continue }
+                                    for v in 0..<kw {
+                                        let j = column - v + pl
+                                        if j < 0 || j >= width { continue }
+                                        let wBase = ((u * kw + v) * c1 + channel) * c2
+                                        let yBase = (i * width + j) * c2
+                                        for out in 0..<c2 { output[yBase + out] += w[wBase + out] * value }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -120,21 +138,27 @@ public struct Functional: FunctionalExercise {
         let (pt, pl) = ((kh - 1) / 2, (kw - 1) / 2)
         var dlDw = [Double](repeating: 0, count: wConv.count)
         var dlDb = [Double](repeating: 0, count: c2)
-        for i in 0..<height {
-            for j in 0..<width {
-                let eBase = (i * width + j) * c2
-                for out in 0..<c2 { dlDb[out] += dlDy.scalars[eBase + out] }
-                for u in 0..<kh {
-                    let row = i + u - pt
-                    if row < 0 || row >= height { continue }
-                    for v in 0..<kw {
-                        let column = j + v - pl
-                        if column < 0 || column >= width { continue }
-                        for channel in 0..<c1 {
-                            let input = x.scalars[(row * width + column) * c1 + channel]
-                            if input == 0 { continue }
-                            let wBase = ((u * kw + v) * c1 + channel) * c2
-                            for out in 0..<c2 { dlDw[wBase + out] += dlDy.scalars[eBase + out] * input }
+        x.scalars.withUnsafeBufferPointer { input in
+            dlDy.scalars.withUnsafeBufferPointer { errors in
+                dlDw.withUnsafeMutableBufferPointer { dw in
+                    for i in 0..<height {
+                        for j in 0..<width {
+                            let eBase = (i * width + j) * c2
+                            for out in 0..<c2 { dlDb[out] += errors[eBase + out] }
+                            for u in 0..<kh {
+                                let row = i + u - pt
+                                if row < 0 || row >= height { continue }
+                                for v in 0..<kw {
+                                    let column = j + v - pl
+                                    if column < 0 || column >= width { continue }
+                                    for channel in 0..<c1 {
+                                        let value = input[(row * width + column) * c1 + channel]
+                                        if value == 0 { continue }
+                                        let wBase = ((u * kw + v) * c1 + channel) * c2
+                                        for out in 0..<c2 { dw[wBase + out] += errors[eBase + out] * value }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -151,7 +175,7 @@ public struct Functional: FunctionalExercise {
         for i in 0..<outHeight {
             for j in 0..<outWidth {
                 for c in 0..<channels {
-                    let index = Functional.windowMaximum(x, i, j, c)
+                    let index = x.scalars.withUnsafeBufferPointer { Functional.windowMaximum($0, width: width, channels: channels, i, j, c) }
                     y[(i * outWidth + j) * channels + c] = x.scalars[index]
                 }
             }
@@ -167,21 +191,23 @@ public struct Functional: FunctionalExercise {
         for i in 0..<outHeight {
             for j in 0..<outWidth {
                 for c in 0..<channels {
-                    dlDx[Functional.windowMaximum(x, i, j, c)] += dlDy.scalars[(i * outWidth + j) * channels + c]
+                    let index = x.scalars.withUnsafeBufferPointer { Functional.windowMaximum($0, width: width, channels: channels, i, j, c) }
+                    dlDx[index] += dlDy.scalars[(i * outWidth + j) * channels + c]
                 }
             }
         }
         return Tensor(shape: x.shape, scalars: dlDx)
     }
 
-    /// The flat index of the first maximum of the 2×2 window (i, j) in channel c.
-    private static func windowMaximum(_ x: Tensor, _ i: Int, _ j: Int, _ c: Int) -> Int {
-        let (width, channels) = (x.shape[1], x.shape[2])
-        var best = ((2 * i) * width + 2 * j) * channels + c
-        for (u, v) in [(0, 1), (1, 0), (1, 1)] {
-            let index = ((2 * i + u) * width + 2 * j + v) * channels + c
-            if x.scalars[index] > x.scalars[best] { best = index }
-        }
+    /// The flat index of the first maximum (row-major order) of the 2×2 window (i, j) in channel c.
+    @inline(__always)
+    private static func windowMaximum(_ x: UnsafeBufferPointer<Double>, width: Int, channels: Int, _ i: Int, _ j: Int, _ c: Int) -> Int {
+        let topLeft = ((2 * i) * width + 2 * j) * channels + c
+        let (right, below) = (topLeft + channels, topLeft + width * channels)
+        var best = topLeft
+        if x[right] > x[best] { best = right }
+        if x[below] > x[best] { best = below }
+        if x[below + channels] > x[best] { best = below + channels }
         return best
     }
 }

@@ -1,0 +1,72 @@
+import ExerciseKit
+import Foundation
+
+/// The harness's own implementation of the hw5 forward functions, written independently of
+/// `reference/` (tests check the two agree). Expected values in the function checks, and the
+/// inference that scores submitted weights, come from here: students never need the reference.
+enum FunctionalOracle {
+    static func fc(_ x: Tensor, _ w: Tensor, _ b: Tensor) -> Tensor { w.matmul(x.reshaped([-1, 1])) + b.reshaped([-1, 1]) }
+
+    static func relu(_ x: Tensor) -> Tensor { x.map { max(0, $0) } }
+
+    /// Softmax probabilities of a column, shifted by the maximum.
+    static func softmax(_ x: Tensor) -> Tensor {
+        let shift = x.max()
+        let e = x.map { exp($0 - shift) }
+        return e / e.sum()
+    }
+
+    /// Correlation of x (H×W×C1) with w (h×w×C1×C2), zero padding ⌊(h−1)/2⌋ before, stride 1.
+    static func correlate(_ x: Tensor, _ w: Tensor, _ b: Tensor) -> Tensor {
+        let (height, width, inputs) = (x.shape[0], x.shape[1], x.shape[2])
+        let (kh, kw, outputs) = (w.shape[0], w.shape[1], w.shape[3])
+        var y = Tensor(zeros: [height, width, outputs])
+        for i in 0..<height {
+            for j in 0..<width {
+                for out in 0..<outputs {
+                    var total = b.scalars[out]
+                    for u in 0..<kh {
+                        for v in 0..<kw {
+                            let (row, column) = (i + u - (kh - 1) / 2, j + v - (kw - 1) / 2)
+                            guard row >= 0, row < height, column >= 0, column < width else { continue }
+                            for c in 0..<inputs { total += w[u, v, c, out] * x[row, column, c] }
+                        }
+                    }
+                    y[i, j, out] = total
+                }
+            }
+        }
+        return y
+    }
+
+    /// The kernel rotated by 180° in its two spatial axes: correlation with it is a convolution.
+    static func flipped(_ w: Tensor) -> Tensor {
+        var result = w
+        let (kh, kw, inputs, outputs) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+        for u in 0..<kh { for v in 0..<kw { for c in 0..<inputs { for o in 0..<outputs {
+            result[u, v, c, o] = w[kh - 1 - u, kw - 1 - v, c, o]
+        } } } }
+        return result
+    }
+
+    /// 2×2 max pooling, stride 2, of H×W×C.
+    static func pool(_ x: Tensor) -> Tensor {
+        let (height, width, channels) = (x.shape[0], x.shape[1], x.shape[2])
+        var y = Tensor(zeros: [height / 2, width / 2, channels])
+        for i in 0..<(height / 2) { for j in 0..<(width / 2) { for c in 0..<channels {
+            y[i, j, c] = max(x[2 * i, 2 * j, c], x[2 * i, 2 * j + 1, c], x[2 * i + 1, 2 * j, c], x[2 * i + 1, 2 * j + 1, c])
+        } } }
+        return y
+    }
+
+    /// The class the MLP predicts for one 196×1 image.
+    static func predictMLP(_ x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor) -> Int {
+        fc(relu(fc(x, w1, b1)), w2, b2).argmax()
+    }
+
+    /// The class the CNN predicts for one 196×1 image (reshaped 14×14×1 in C order).
+    static func predictCNN(_ x: Tensor, wConv: Tensor, bConv: Tensor, wFC: Tensor, bFC: Tensor) -> Int {
+        let features = pool(relu(correlate(x.reshaped([14, 14, 1]), wConv, bConv)))
+        return fc(features.reshaped([-1, 1]), wFC, bFC).argmax()
+    }
+}
