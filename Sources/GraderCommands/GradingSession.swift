@@ -12,6 +12,8 @@ struct GradingSession {
     /// Restrict to these groups / check names (empty: everything in the rubric).
     var onlyGroups: [String] = []
     var onlyChecks: [String] = []
+    /// Keep the arrays checks return (trained weights); otherwise only loss curves are kept.
+    var keepArtifacts = false
     /// Called with a short progress line (compile started, group done).
     var progress: (String) -> Void = { _ in }
 
@@ -62,7 +64,9 @@ struct GradingSession {
                                                 timeoutSeconds: rubric.limits.checkTimeoutSeconds * scale,
                                                 parameters: group?.parameters)
                 progress("\(result.status == .passed ? "✓" : "✗") \(id) (\(String(format: "%.1f", result.seconds)) s)")
-                report.results.append(result)
+                var kept = result
+                if !keepArtifacts { kept.artifacts = result.artifacts?.filter { $0.key == "loss" } }
+                report.results.append(kept)
             }
         } catch let failure as GradingFailure {
             report.failure = failure.description

@@ -34,6 +34,9 @@ extension GraderCommand {
         @Flag(help: "Print compile and per-group times (for benchmarks).")
         var timings = false
 
+        @Option(help: "Where loss curves (SVG) are written when training checks run.")
+        var reportDir: String = "grader-report"
+
         @OptionGroup var common: CommonOptions
 
         @Argument(help: "The submission folder.")
@@ -66,12 +69,13 @@ extension GraderCommand {
                 rubric: rubric, executable: ExerciseKitLocation.executablePath(),
                 onlyGroups: groups, onlyChecks: checks,
                 progress: { if interactive { FileHandle.standardError.write(Data("\($0)\n".utf8)) } })
-            let report: SubmissionReport
+            var report: SubmissionReport
             do {
                 report = try session.grade(submissionAt: absolute, name: name)
             } catch {
                 throw HarnessFailure("\(error)")
             }
+            try writeLossCurves(&report)
             let implemented = Set(CheckCatalog.groups.map(\.name))
             let sheet = Scorer.score(report, rubric: rubric, implementedGroups: implemented,
                                      onlyGroups: groups.isEmpty ? nil : Set(groups))
@@ -95,6 +99,20 @@ extension GraderCommand {
 }
 
 extension GraderCommand.Run {
+    /// Writes every loss curve a check returned to the report folder and says where in the result.
+    func writeLossCurves(_ report: inout SubmissionReport) throws {
+        for index in report.results.indices {
+            guard let loss = report.results[index].artifacts?["loss"] else { continue }
+            let result = report.results[index]
+            try FileManager.default.createDirectory(atPath: reportDir, withIntermediateDirectories: true)
+            let file = "\(reportDir)/\(result.group)-loss.svg"
+            try LossCurve.svg(losses: loss.values, title: "\(report.submission) — \(result.group): training loss")
+                .write(toFile: file, atomically: true, encoding: .utf8)
+            report.results[index].message += (result.message.isEmpty ? "" : "\n") + "loss curve: \(file)"
+            report.results[index].artifacts = nil
+        }
+    }
+
     /// `timing compile 1.234`, `timing checks 0.567`, `timing group TestFlatten 0.001`: one per line.
     static func timingLines(_ report: SubmissionReport) -> String {
         var lines = [String(format: "timing compile %.3f", report.compileSeconds),

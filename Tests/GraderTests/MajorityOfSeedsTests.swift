@@ -1,6 +1,6 @@
 import ExerciseKit
 import Testing
-@testable import Checks
+import Checks
 
 /// Threshold checks re-run with two more fixed seeds and pass on a majority.
 @Suite(.serialized) struct MajorityOfSeedsTests {

@@ -67,6 +67,30 @@ struct Mutation: CustomStringConvertible, Sendable {
         Mutation("network-shares-one-optimizer", "NeuralNetwork.swift",
                  [("trainable.optimizer = optimizer.copy()", "trainable.optimizer = optimizer")],
                  group: "TestNeuralNetwork2", failing: ["appendLayer"]),
+        // hw5, the functional exercise
+        Mutation("softmax-without-max-shift", "Functional.swift",
+                 [("let shift = x.scalars.max() ?? 0", "let shift = 0.0")],
+                 group: "lossCrossEntropySoftmax", failing: ["stableForLargeInputs"]),
+        Mutation("conv-without-padding", "Functional.swift",
+                 [("let (pt, pl) = ((kh - 1) / 2, (kw - 1) / 2)\n        var y = [Double]", "let (pt, pl) = (0, 0)\n        var y = [Double]")],
+                 group: "conv", failing: ["values"]),
+        Mutation("conv-backward-flipped-kernel-gradient", "Functional.swift",
+                 [("for out in 0..<c2 { dw[wBase + out] += errors[eBase + out] * value }",
+                   "let flippedTap: Int = (kh - 1 - u) * kw + (kw - 1 - v)\n"
+                   + "let flippedBase: Int = (flippedTap * c1 + channel) * c2\n"
+                   + "for out in 0..<c2 { dw[flippedBase + out] += errors[eBase + out] * value }")],
+                 group: "convBackward", failing: ["numericGradient"]),
+        Mutation("pool-backward-to-all-four-cells", "Functional.swift",
+                 [("dlDx[index] += dlDy.scalars[(i * outWidth + j) * channels + c]",
+                   "let topLeft = ((2 * i) * width + 2 * j) * channels + c; _ = index\n"
+                   + "for cell in [topLeft, topLeft + channels, topLeft + width * channels, topLeft + (width + 1) * channels] { dlDx[cell] += dlDy.scalars[(i * outWidth + j) * channels + c] }")],
+                 group: "pool2x2Backward", failing: ["values", "numericGradient"]),
+        Mutation("fc-backward-transposed-dldw", "Functional.swift",
+                 [("Tensor(shape: [n, m], scalars: dlDw), Tensor(shape: [n, 1]", "Tensor(shape: [n, m], scalars: dlDw).transposed(), Tensor(shape: [n, 1]")],
+                 group: "fcBackward", failing: ["shapes", "values", "numericGradient"]),
+        Mutation("relu-backward-greater-or-equal", "Functional.swift",
+                 [("input > 0 ? error : 0", "input >= 0 ? error : 0")],
+                 group: "reluBackward", failing: ["values"]),
     ]
 
     /// A copy of the reference with this mutation applied, in a fresh temporary folder.
@@ -129,7 +153,7 @@ struct MutationError: Error, CustomStringConvertible { let description: String }
         #expect(statuses == [.failed, .passed])
     }
 
-    /// The reference itself passes every check of every group the mutations target.
+    /// The reference itself passes every check of every group the mutations target (hw5's with seed 0).
     @Test func referencePassesTheTargetedGroups() throws {
         let supervisor = try TestSupport.supervisor(for: "reference", checkTimeout: 60)
         for groupName in Set(Mutation.all.map(\.group)).sorted() {

@@ -20,23 +20,28 @@ enum FunctionalOracle {
     static func correlate(_ x: Tensor, _ w: Tensor, _ b: Tensor) -> Tensor {
         let (height, width, inputs) = (x.shape[0], x.shape[1], x.shape[2])
         let (kh, kw, outputs) = (w.shape[0], w.shape[1], w.shape[3])
-        var y = Tensor(zeros: [height, width, outputs])
+        let (xs, ws) = (x.scalars, w.scalars)
+        var y = [Double](repeating: 0, count: height * width * outputs)
         for i in 0..<height {
             for j in 0..<width {
                 for out in 0..<outputs {
                     var total = b.scalars[out]
                     for u in 0..<kh {
+                        let row = i + u - (kh - 1) / 2
+                        guard row >= 0, row < height else { continue }
                         for v in 0..<kw {
-                            let (row, column) = (i + u - (kh - 1) / 2, j + v - (kw - 1) / 2)
-                            guard row >= 0, row < height, column >= 0, column < width else { continue }
-                            for c in 0..<inputs { total += w[u, v, c, out] * x[row, column, c] }
+                            let column = j + v - (kw - 1) / 2
+                            guard column >= 0, column < width else { continue }
+                            for c in 0..<inputs {
+                                total += ws[((u * kw + v) * inputs + c) * outputs + out] * xs[(row * width + column) * inputs + c]
+                            }
                         }
                     }
-                    y[i, j, out] = total
+                    y[(i * width + j) * outputs + out] = total
                 }
             }
         }
-        return y
+        return Tensor(shape: [height, width, outputs], scalars: y)
     }
 
     /// The kernel rotated by 180° in its two spatial axes: correlation with it is a convolution.
@@ -52,11 +57,14 @@ enum FunctionalOracle {
     /// 2×2 max pooling, stride 2, of H×W×C.
     static func pool(_ x: Tensor) -> Tensor {
         let (height, width, channels) = (x.shape[0], x.shape[1], x.shape[2])
-        var y = Tensor(zeros: [height / 2, width / 2, channels])
+        let xs = x.scalars
+        var y = [Double](repeating: 0, count: (height / 2) * (width / 2) * channels)
         for i in 0..<(height / 2) { for j in 0..<(width / 2) { for c in 0..<channels {
-            y[i, j, c] = max(x[2 * i, 2 * j, c], x[2 * i, 2 * j + 1, c], x[2 * i + 1, 2 * j, c], x[2 * i + 1, 2 * j + 1, c])
+            let topLeft = ((2 * i) * width + 2 * j) * channels + c
+            let below = topLeft + width * channels
+            y[(i * (width / 2) + j) * channels + c] = max(xs[topLeft], xs[topLeft + channels], xs[below], xs[below + channels])
         } } }
-        return y
+        return Tensor(shape: [height / 2, width / 2, channels], scalars: y)
     }
 
     /// The class the MLP predicts for one 196×1 image.

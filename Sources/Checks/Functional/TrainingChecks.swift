@@ -84,7 +84,8 @@ enum TrainingChecks {
     }
 
     static let submittedMLP = CheckGroup(name: "submittedMLP", checks: [
-        Check("weights", "mlp.npz (w1 30×196, b1 30×1, w2 10×30, b2 10×1) reaches > 85 % with the harness's inference") { registry in
+        Check("weights", "mlp.npz (w1 30×196, b1 30×1, w2 10×30, b2 10×1) reaches > 85 % with the harness's inference",
+              timeoutScale: 6) { registry in
             let t = try submitted("mlp.npz", keys: ["w1", "b1", "w2", "b2"])
             let hidden = t["w1"]?.shape.first ?? 30
             try expectShapes(t, [("w1", [hidden, 196]), ("b1", [hidden, 1]), ("w2", [10, hidden]), ("b2", [10, 1])], file: "mlp.npz")
@@ -99,7 +100,8 @@ enum TrainingChecks {
     ])
 
     static let submittedCNN = CheckGroup(name: "submittedCNN", checks: [
-        Check("weights", "cnn.npz (w_conv 3×3×1×3, b_conv 3×1, w_fc 10×147, b_fc 10×1) reaches > 90 % with the harness's inference") { registry in
+        Check("weights", "cnn.npz (w_conv 3×3×1×3, b_conv 3×1, w_fc 10×147, b_fc 10×1) reaches > 90 % with the harness's inference",
+              timeoutScale: 6) { registry in
             let t = try submitted("cnn.npz", keys: ["w_conv", "b_conv", "w_fc", "b_fc"])
             try expectShapes(t, [("w_conv", [3, 3, 1, 3]), ("b_conv", [3, 1]), ("w_fc", [10, 147]), ("b_fc", [10, 1])], file: "cnn.npz")
             let threshold = CheckEnvironment.parameter("threshold", default: 0.9)

@@ -37,7 +37,7 @@ public struct CheckGroup: Sendable {
 }
 
 /// A failed expectation: what was expected, what came back, and the likely cause.
-public struct CheckFailure: Error, CustomStringConvertible {
+public struct CheckFailure: Error, CustomStringConvertible, Equatable {
     public var expected: String
     public var got: String
     public var hint: String

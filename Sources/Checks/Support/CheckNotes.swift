@@ -6,7 +6,7 @@ import GradingModel
 public enum CheckNotes {
     nonisolated(unsafe) private static var notes: [String] = []
 
-    static func add(_ note: String) { notes.append(note) }
+    public static func add(_ note: String) { notes.append(note) }
 
     /// The notes of the check that just ran, clearing them.
     public static func take() -> [String] {
@@ -35,7 +35,7 @@ public enum CheckArtifacts {
 /// Runs a threshold check with the current seed; if it fails, with two more fixed seeds
 /// (seed + 1, seed + 2), and passes on a majority — so a correct submission never loses points
 /// to one unlucky initialisation, and the grade is the same every run.
-func majorityOfThreeSeeds(_ attempt: () throws -> Void) throws {
+public func majorityOfThreeSeeds(_ attempt: () throws -> Void) throws {
     let seed = CheckEnvironment.seed
     var passes = 0
     var failures: [CheckFailure] = []

@@ -1,0 +1,79 @@
+import Archive
+import ArgumentParser
+import Foundation
+import GradingModel
+import PluginHost
+import Reports
+import Rubric
+
+extension GraderCommand {
+    /// `grader train --out DIR [PATH]`: trains hw5's MLP and CNN with the submission's functions
+    /// and saves `mlp.npz` and `cnn.npz` (the files the handout asks students to submit).
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train hw5's MLP and CNN with your functions and save mlp.npz and cnn.npz.")
+
+        @Option(help: "The folder to write mlp.npz, cnn.npz and the loss curves to.")
+        var out: String
+
+        @Option(help: "Train only this model (mlp or cnn); default both.")
+        var model: String?
+
+        @Option(help: "The hw5 rubric (iterations, learning rate, decay, batch size, seed).")
+        var rubric: String?
+
+        @Argument(help: "The submission folder.")
+        var path: String = "."
+
+        func validate() throws {
+            if let model, !["mlp", "cnn"].contains(model) { throw ValidationError("--model '\(model)' must be mlp or cnn") }
+            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("PATH '\(path)' does not exist: give a submission folder") }
+        }
+
+        static let outputs: [(group: String, file: String, keys: [String])] = [
+            ("trainMLP", "mlp.npz", ["w1", "b1", "w2", "b2"]),
+            ("trainCNN", "cnn.npz", ["w_conv", "b_conv", "w_fc", "b_fc"]),
+        ]
+
+        func run() throws {
+            let rubricFile = try rubric ?? Rubric.locateDefault(named: "hw5.json", executable: ExerciseKitLocation.executablePath())
+                .orThrow(HarnessFailure("rubric/hw5.json not found: pass --rubric FILE"))
+            let loaded = try Rubric.load(from: rubricFile)
+            let selected = Self.outputs.filter { model == nil || $0.file.hasPrefix(model!) }
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            var session = GradingSession(rubric: loaded, executable: ExerciseKitLocation.executablePath(),
+                                         onlyGroups: selected.map(\.group),
+                                         progress: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
+            session.keepArtifacts = true
+            let report = try session.grade(submissionAt: absolute, name: URL(fileURLWithPath: absolute).lastPathComponent)
+            if let failure = report.failure { throw HarnessFailure("cannot train: \(failure)") }
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            for output in selected {
+                guard let result = report.results.first(where: { $0.group == output.group }) else { continue }
+                let artifacts = result.artifacts ?? [:]
+                guard output.keys.allSatisfy({ artifacts[$0] != nil }) else {
+                    print("\(output.file): not written, training failed: \(result.message.split(separator: "\n").first ?? "")")
+                    continue
+                }
+                let file = "\(out)/\(output.file)"
+                try NPZ.write(path: file, arrays: output.keys.map { key in
+                    (key, NumpyArray(shape: artifacts[key]!.shape, scalars: artifacts[key]!.values))
+                })
+                print("\(file): \(result.status == .passed ? "" : "below the threshold, ")\(result.message.split(separator: "\n").last ?? "")")
+                if let loss = artifacts["loss"] {
+                    let svg = "\(out)/\(output.group)-loss.svg"
+                    try LossCurve.svg(losses: loss.values, title: "\(output.group): training loss").write(toFile: svg, atomically: true, encoding: .utf8)
+                    print("\(svg): the loss curve")
+                }
+            }
+        }
+    }
+}
+
+extension Optional {
+    /// The value, or the error thrown.
+    func orThrow(_ error: @autoclosure () -> any Error) throws -> Wrapped {
+        guard let self else { throw error() }
+        return self
+    }
+}
