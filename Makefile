@@ -22,9 +22,12 @@ build: deps
 
 demo: build
 	@for s in $(SAMPLES); do \
-	  echo; echo "################ $$s ################"; \
+	  echo; echo "################ exercise 2: $$s ################"; \
 	  $(BIN)/grader run --bonus $$s || exit $$?; \
 	done
+	@echo; echo "################ hw5 (functional): reference ################"
+	@$(BIN)/grader run --bonus --rubric rubric/hw5.json --report-dir grader-report reference
+	@echo; echo "Loss curves: grader-report/*.svg"
 
 test: deps
 	$(SWIFT) test
