@@ -36,6 +36,9 @@ let package = Package(
         /// The host side: compile a submission with swiftc, spawn and supervise workers.
         .target(name: "PluginHost", dependencies: ["GradingModel", "Rubric"]),
 
+        /// Submissions as folders or zips: safe unpacking, layout (required files), the dispatch zip.
+        .target(name: "Intake", dependencies: ["Archive", "Rubric", "PluginHost", "GradingModel"]),
+
         // MARK: Results
         /// Points per group and the exercise's bonus table arithmetic.
         .target(name: "Scoring", dependencies: ["GradingModel", "Rubric"]),
@@ -45,7 +48,7 @@ let package = Package(
         // MARK: Commands
         /// Every ParsableCommand: grader run / worker / list, dispatch.
         .target(name: "GraderCommands", dependencies: [
-            "PluginHost", "Worker", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Archive",
+            "PluginHost", "Worker", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Archive", "Intake",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "grader", dependencies: ["GraderCommands"]),
@@ -54,7 +57,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GraderTests", dependencies: [
             // `grader` is built for the integration tests, which start real workers.
-            "grader", "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker", "Archive",
+            "grader", "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker", "Archive", "Intake",
             .product(name: "ExerciseKit", package: "ExerciseKit"),
         ]),
     ]

@@ -29,7 +29,8 @@ compile_median=$(printf "%s\n" "${compile_times[@]}" | median)
 
 echo "Reference: every implemented group, $RUNS runs with the build cached…" >&2
 export GRADER_CACHE="$scratch/cache-1"
-groups=$("$GRADER" list | grep -v '^ ' )
+# The groups of the default rubric (those `grader run reference` runs).
+groups=$("$GRADER" run --timings reference 2>&1 >/dev/null | awk '$1=="timing" && $2=="group" {print $3}')
 declare -A group_times
 wall_times=()
 check_times=()
@@ -84,7 +85,7 @@ fi
   echo
   echo "## hw5 training (Algorithm 1 with the reference's own functions, 10,000 iterations, batch 32, seed 0)"
   echo
-  echo "| model | Swift (median of $RUNS) | test accuracy | target | numpy baseline, same machine, same run of \\`make bench\\` |"
+  echo "| model | Swift (median of $RUNS) | test accuracy | target | numpy baseline (one run, same machine, same make bench) |"
   echo "|---|---|---|---|---|"
   echo "| MLP 196-30-10 | $(printf "%s\n" "${mlp_times[@]}" | median) s | ${mlp_acc} | <= 1.5 s | ${numpy_mlp} |"
   echo "| CNN conv3x3x3, pool, FC 147-10 | $(printf "%s\n" "${cnn_times[@]}" | median) s | ${cnn_acc} | <= 6 s | ${numpy_cnn} |"

@@ -11,7 +11,7 @@ public struct GraderCommand: ParsableCommand {
             Students: `grader run --bonus` in your submission folder runs the public tests and prints \
             the exercise's points table. Each failed check shows how to rerun it alone.
             """,
-        subcommands: [Run.self, Train.self, List.self, Worker.self]
+        subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, List.self, Worker.self]
     )
 
     public init() {}
@@ -21,6 +21,10 @@ public struct GraderCommand: ParsableCommand {
 struct CommonOptions: ParsableArguments {
     @Option(help: "The rubric file (default: rubric/exercise2.json of this grader).")
     var rubric: String?
+
+    init() {}
+
+    init(rubric: String?) { self.rubric = rubric }
 
     /// The rubric given, or the default one.
     func loadRubric() throws -> Rubric {

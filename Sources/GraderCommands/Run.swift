@@ -2,6 +2,7 @@ import ArgumentParser
 import Checks
 import Foundation
 import GradingModel
+import Intake
 import PluginHost
 import Reports
 import Rubric
@@ -39,16 +40,12 @@ extension GraderCommand {
 
         @OptionGroup var common: CommonOptions
 
-        @Argument(help: "The submission folder.")
+        @Argument(help: "The submission folder or zip.")
         var path: String = "."
 
         func validate() throws {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("PATH '\(path)' does not exist: give a submission folder")
-            }
-            guard isDirectory.boolValue else {
-                throw ValidationError("PATH '\(path)' is not a folder: unzip it first (zip input comes with `grader check`)")
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ValidationError("PATH '\(path)' does not exist: give a submission folder or zip")
             }
             for group in groups where CheckCatalog.group(named: group) == nil && !knownRubricGroup(group) {
                 let known = CheckCatalog.groups.map(\.name).joined(separator: ", ")
@@ -62,8 +59,15 @@ extension GraderCommand {
 
         func run() throws {
             let rubric = try common.loadRubric()
-            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-            let name = URL(fileURLWithPath: absolute).lastPathComponent
+            let input: SubmissionInput
+            do {
+                input = try SubmissionInput(path: path, limits: rubric.extractionLimits)
+            } catch {
+                print("NOT GRADED: \(path) cannot be unpacked safely: \(error)")
+                throw ExitCode(2)
+            }
+            defer { input.cleanUp() }
+            let (absolute, name) = (input.folder, input.name)
             let interactive = isatty(STDERR_FILENO) == 1 && format == .text
             let session = GradingSession(
                 rubric: rubric, executable: ExerciseKitLocation.executablePath(),

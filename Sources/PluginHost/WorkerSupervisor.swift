@@ -43,6 +43,12 @@ public final class WorkerSupervisor {
 
     deinit { stopWorker() }
 
+    /// Loads the submission in a worker (checking its ABI) and returns the contracts it registers.
+    public func load() throws -> [String] {
+        _ = try startWorker()
+        return contracts
+    }
+
     /// Starts a worker and waits until it has loaded the submission.
     func startWorker() throws -> ChildProcess {
         if let worker { return worker }

@@ -17,6 +17,10 @@ public struct Rubric: Codable, Sendable, Equatable {
     public var limits: Limits
     /// The seed every check starts from (the Python tests' `np.random.seed(1337)`).
     public var seed: UInt32
+    /// The submission's expected layout (`dispatch`, `grader check`).
+    public var submission: Layout?
+    /// Limits for unpacking zips.
+    public var intake: Intake?
     /// The folder of the data sets checks read (Iris, digits); relative paths are resolved
     /// against the rubric file's folder when loaded. Default: `data` beside the rubric.
     public var dataDirectory: String?
@@ -43,6 +47,32 @@ public struct Rubric: Codable, Sendable, Equatable {
 
         /// True for groups that are reported but not scored.
         public var isDiagnostic: Bool { diagnostic ?? false }
+    }
+
+    /// What a submission must contain: files for `dispatch` and `grader check`, and contracts it
+    /// must register.
+    public struct Layout: Codable, Sendable, Equatable {
+        /// File names (matched case-insensitively anywhere in the folder) that must be present.
+        public var requiredFiles: [String]
+        /// Files packed when present (trained weights).
+        public var optionalFiles: [String]?
+        /// Contracts the registry must provide (`grader list` names), e.g. `Conv`, `Functional`.
+        public var requiredContracts: [String]?
+
+        public init(requiredFiles: [String], optionalFiles: [String]? = nil, requiredContracts: [String]? = nil) {
+            self.requiredFiles = requiredFiles
+            self.optionalFiles = optionalFiles
+            self.requiredContracts = requiredContracts
+        }
+    }
+
+    /// Limits for unpacking a submitted zip (defaults: 1,000 entries, 10 MiB an entry, 50 MiB in
+    /// total, compression ratio 100:1).
+    public struct Intake: Codable, Sendable, Equatable {
+        public var maxEntries: Int?
+        public var maxEntryBytes: Int?
+        public var maxTotalBytes: Int?
+        public var maxCompressionRatio: Double?
     }
 
     /// Limits the host enforces on workers.

@@ -36,11 +36,16 @@ enum TestSupport {
             checkTimeoutSeconds: checkTimeout, memoryMiB: 4096, cpuSeconds: 600))
     }
 
-    /// Runs `grader` with arguments; returns exit code and stdout.
+    /// Runs `grader` with arguments; returns exit code, stdout and stderr.
     static func runGrader(_ arguments: [String]) throws -> (code: Int32, output: String, error: String) {
+        try runProgram("grader", arguments)
+    }
+
+    /// Runs `grader` or `dispatch` (as `grader dispatch`, the same command) from the repository folder.
+    static func runProgram(_ name: String, _ arguments: [String]) throws -> (code: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: graderExecutable)
-        process.arguments = arguments
+        process.arguments = (name == "dispatch" ? ["dispatch"] : []) + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: repository)
         var environment = ProcessInfo.processInfo.environment
         environment["GRADER_CACHE"] = cacheDirectory

@@ -1,0 +1,152 @@
+import Archive
+import Foundation
+import Intake
+import Testing
+
+/// Hostile zips, `grader check`, `dispatch`: nothing a zip contains may escape, exhaust or crash.
+@Suite(.serialized) struct IntakeTests {
+    /// The hostile samples, generated once per test run by scripts/make-hostile-zips.py.
+    static let samples: String = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestSupport.repository + "/scripts/make-hostile-zips.py", folder]
+        try? process.run()
+        process.waitUntilExit()
+        return folder
+    }()
+
+    static let expectedReasons: [(zip: String, reason: String)] = [
+        ("zip-slip.zip", "contains '..' (zip slip)"),
+        ("absolute-path.zip", "it is an absolute path"),
+        ("backslash.zip", "it contains a backslash"),
+        ("symlink.zip", "it is a symbolic link"),
+        ("fifo.zip", "it is a device, fifo or socket"),
+        ("setuid.zip", "it has the setuid or setgid bit"),
+        ("duplicate-names.zip", "another entry has the same name (ignoring case)"),
+        ("zip-bomb.zip", "'bomb.swift' is larger than 10485760 bytes uncompressed"),
+        ("compression-ratio.zip", "it compresses more than 100:1"),
+        ("lying-size.zip", "it holds more than the 100 bytes its header declares"),
+        ("encrypted.zip", "it is encrypted"),
+        ("non-utf8-name.zip", "the name is not valid UTF-8"),
+        ("many-entries.zip", "the zip has 100000 entries, more than 1000"),
+    ]
+
+    /// Runs `grader` with a private TMPDIR and returns it for inspection.
+    func runIsolated(_ arguments: [String]) throws -> (code: Int32, output: String, tmp: String, seconds: Double) {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("isolated-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestSupport.graderExecutable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repository)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = tmp
+        environment["GRADER_CACHE"] = TestSupport.cacheDirectory
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let start = Date()
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), tmp, Date().timeIntervalSince(start))
+    }
+
+    @Test(arguments: expectedReasons.map(\.zip))
+    func hostileZipIsNotGradableAndLeavesNothing(_ zip: String) throws {
+        let reason = Self.expectedReasons.first { $0.zip == zip }!.reason
+        let before = try FileManager.default.contentsOfDirectory(atPath: Self.samples).sorted()
+        let run = try runIsolated(["check", Self.samples + "/" + zip])
+        #expect(run.code == 2)
+        #expect(run.output.contains("NOT GRADABLE"), "\(run.output)")
+        #expect(run.output.contains(reason), "\(zip): \(run.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: run.tmp).isEmpty, "the temporary folder is cleaned up")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: Self.samples).sorted() == before, "nothing written beside the zip")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/grader-absolute-evil.swift"))
+        #expect(!FileManager.default.fileExists(atPath: TestSupport.repository + "/grader-zip-slip-evil.swift"))
+    }
+
+    @Test func zipBombIsRejectedFastWithoutWriting() throws {
+        let run = try runIsolated(["check", Self.samples + "/zip-bomb.zip"])
+        #expect(run.code == 2)
+        #expect(run.seconds < 2, "rejected in \(run.seconds) s")
+    }
+
+    @Test func aBombUnderTheDeclaredLimitsStopsAtTheRealByteCount() throws {
+        // Extract with a ratio limit too loose to refuse it up front: the real byte count stops it.
+        let destination = FileManager.default.temporaryDirectory.appendingPathComponent("ratio-\(UUID().uuidString)").path
+        let extractor = SafeExtractor(limits: .init(maxEntries: 10, maxEntryBytes: 10 << 20, maxTotalBytes: 1 << 20, maxCompressionRatio: 1e9))
+        #expect(throws: ArchiveError.tooLarge(name: "the zip in total", limit: 1 << 20)) {
+            _ = try extractor.extract(zipPath: Self.samples + "/compression-ratio.zip", into: destination)
+        }
+        #expect(!FileManager.default.fileExists(atPath: destination), "a refused zip leaves no folder")
+    }
+
+    @Test func wrapperFolderAndMacJunkAreAccepted() throws {
+        let nested = try runIsolated(["check", Self.samples + "/ok-nested-wrapper.zip"])
+        #expect(nested.output.contains("✓ unzip: 1 files, wrapping folder 'submission/' removed"), "\(nested.output)")
+        let junk = try runIsolated(["check", Self.samples + "/ok-macosx-junk.zip"])
+        #expect(junk.output.contains("✓ unzip: 1 files, 3 junk entries skipped"), "\(junk.output)")
+        #expect(junk.output.contains("✗ layout: missing Initializers.swift"), "\(junk.output)")
+    }
+
+    @Test func entryNamesAreValidated() throws {
+        #expect(try SafeExtractor.components(of: "Sources/Submission/Conv.swift") == ["Sources", "Submission", "Conv.swift"])
+        #expect(try SafeExtractor.components(of: "folder/") == ["folder"])
+        for name in ["/etc/passwd", "a/../../b", "C:evil", "a//b", "./a", "a\\b", "a\u{7}b"] {
+            #expect(throws: ArchiveError.self, "\(name)") { _ = try SafeExtractor.components(of: name) }
+        }
+    }
+
+    @Test func dispatchThenCheckRoundTripsTheSkeleton() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("dispatch-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let dispatch = try TestSupport.runProgram("dispatch", ["--input", "submissions/skeleton", "--output", out + "/submission"])
+        #expect(dispatch.code == 0, "\(dispatch.output)\(dispatch.error)")
+        #expect(dispatch.output.contains("Packed 12 files into \(out)/submission.zip"))
+        #expect(dispatch.output.contains("Your submission contains all it needs and is ready to be submitted"))
+        #expect(dispatch.output.contains("The zipped sources compile."))
+        let check = try runIsolated(["check", out + "/submission.zip"])
+        #expect(check.code == 0, "\(check.output)")
+        #expect(check.output.hasSuffix("GRADABLE\n") && !check.output.contains("NOT GRADABLE"))
+        #expect(check.output.contains("✓ interface: all 15 contracts registered"))
+    }
+
+    @Test func dispatchReportsMissingAndAmbiguousFilesAndAsksFirst() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("incomplete-\(UUID().uuidString)").path
+        try FileManager.default.copyItem(atPath: TestSupport.repository + "/submissions/skeleton", toPath: folder)
+        try FileManager.default.removeItem(atPath: folder + "/Sources/Submission/Conv.swift")
+        try FileManager.default.createDirectory(atPath: folder + "/old", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: folder + "/Sources/Submission/Loss.swift", toPath: folder + "/old/loss.swift")
+        let refused = try TestSupport.runProgram("dispatch", ["-i", folder, "-o", folder + "/out.zip", "--no-build"])
+        #expect(refused.code == 1)
+        #expect(refused.output.contains("The following files could not be found: \n0:           Conv.swift"), "\(refused.output)")
+        #expect(refused.output.contains("Ambiguities in the file namings were found: \nLoss.swift: Sources/Submission/Loss.swift, old/loss.swift"))
+        #expect(refused.output.contains("pass --yes"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out.zip"))
+        let forced = try TestSupport.runProgram("dispatch", ["-i", folder, "-o", folder + "/out.zip", "--no-build", "--yes"])
+        #expect(forced.code == 0)
+        #expect(forced.output.contains("Notice, the files listed above were not dispatched."))
+        #expect(FileManager.default.fileExists(atPath: folder + "/out.zip"))
+    }
+
+    @Test func dispatchRefusesAMissingInputFolder() throws {
+        let run = try TestSupport.runProgram("dispatch", ["--input", "/no/such/src"])
+        #expect(run.code == 64)
+        #expect(run.error.contains("--input '/no/such/src': path either does not exist or is not a directory"))
+    }
+
+    @Test func runGradesAZipAsItsFolder() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("zip-run-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        _ = try TestSupport.runProgram("dispatch", ["--input", "submissions/partial", "--output", out + "/partial.zip", "--no-build", "--yes"])
+        let run = try TestSupport.runGrader(["run", "--group", "TestOptimizers2", out + "/partial.zip"])
+        #expect(run.code == 0)
+        #expect(run.output.contains("Submission: partial\nTestOptimizers2: OK (3/3 checks passed)"))
+        let unsafe = try TestSupport.runGrader(["run", Self.samples + "/zip-slip.zip"])
+        #expect(unsafe.code == 2)
+        #expect(unsafe.output.contains("cannot be unpacked safely: unsafe entry '../grader-zip-slip-evil.swift'"))
+    }
+}
