@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/release
 # Debian packages the harness needs beyond the Swift toolchain.
-SYSTEM_PACKAGES ?= libzip-dev pkg-config
+SYSTEM_PACKAGES ?= libzip-dev pkg-config python3
 SAMPLES := reference submissions/skeleton submissions/partial submissions/trapping submissions/hanging
 
 .PHONY: deps build demo test bench clean
