@@ -141,20 +141,23 @@ public struct Functional: FunctionalExercise {
         x.scalars.withUnsafeBufferPointer { input in
             dlDy.scalars.withUnsafeBufferPointer { errors in
                 dlDw.withUnsafeMutableBufferPointer { dw in
-                    for i in 0..<height {
-                        for j in 0..<width {
-                            let eBase = (i * width + j) * c2
-                            for out in 0..<c2 { dlDb[out] += errors[eBase + out] }
-                            for u in 0..<kh {
-                                let row = i + u - pt
-                                if row < 0 || row >= height { continue }
-                                for v in 0..<kw {
-                                    let column = j + v - pl
-                                    if column < 0 || column >= width { continue }
-                                    for channel in 0..<c1 {
-                                        let value = input[(row * width + column) * c1 + channel]
+                    for pixel in 0..<(height * width) {
+                        for out in 0..<c2 { dlDb[out] += errors[pixel * c2 + out] }
+                    }
+                    // Tap by tap over the output positions whose input lies inside the image:
+                    // no bounds test in the inner loops.
+                    for u in 0..<kh {
+                        let rows = max(0, pt - u)..<min(height, height + pt - u)
+                        for v in 0..<kw {
+                            let columns = max(0, pl - v)..<min(width, width + pl - v)
+                            for channel in 0..<c1 {
+                                let wBase = ((u * kw + v) * c1 + channel) * c2
+                                for i in rows {
+                                    let inputRow = ((i + u - pt) * width + v - pl) * c1 + channel
+                                    for j in columns {
+                                        let value = input[inputRow + j * c1]
                                         if value == 0 { continue }
-                                        let wBase = ((u * kw + v) * c1 + channel) * c2
+                                        let eBase = (i * width + j) * c2
                                         for out in 0..<c2 { dw[wBase + out] += errors[eBase + out] * value }
                                     }
                                 }

@@ -3,11 +3,14 @@
 
 extension Tensor {
     /// A tensor of the same shape with `transform` applied to every value.
+    /// (Inlinable, so the closure is specialised in the caller's module: these run per element.)
+    @inlinable
     public func map(_ transform: (Double) throws -> Double) rethrows -> Tensor {
         Tensor(shape: shape, scalars: try scalars.map(transform))
     }
 
     /// Combines two tensors of equal shape value by value.
+    @inlinable
     public func zipWith(_ other: Tensor, _ combine: (Double, Double) -> Double) -> Tensor {
         precondition(shape == other.shape, "Shapes \(shape) and \(other.shape) differ")
         var result = scalars
