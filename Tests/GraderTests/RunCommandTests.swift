@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func aCompileErrorIsReportedNotCrashed() throws {
-        let (code, output, _) = try TestSupport.runGrader(["run", "Tests/Fixtures/submissions/does-not-compile"])
+        let (code, output, _) = try TestSupport.runGrader(["run", "submissions/compile-error"])
         #expect(code == 2, "not gradable has its own exit code")
         #expect(output.contains("NOT GRADED: the submission does not compile"))
     }

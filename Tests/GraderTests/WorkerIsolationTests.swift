@@ -55,7 +55,7 @@ import Testing
     @Test func compileErrorsNameTheFileAndLine() throws {
         #expect {
             _ = try TestSupport.builder().build(
-                submissionAt: TestSupport.repository + "/Tests/Fixtures/submissions/does-not-compile", abiVersion: 1)
+                submissionAt: TestSupport.repository + "/submissions/compile-error", abiVersion: 1)
         } throws: { error in
             guard case GradingFailure.compileFailed(let summary) = error else { return false }
             return summary.contains("Sources/Submission/Optimizers.swift:6:") && summary.contains("error:")
