@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/release
 # Debian packages the harness needs beyond the Swift toolchain.
-SYSTEM_PACKAGES ?= libzip-dev pkg-config python3
+SYSTEM_PACKAGES ?= libzip-dev pkg-config python3 bubblewrap libsqlite3-dev
 SAMPLES := reference submissions/skeleton submissions/partial submissions/trapping submissions/hanging
 
 .PHONY: deps build demo test bench clean

@@ -14,6 +14,8 @@ let package = Package(
         // The contracts, shared as one dynamic library by the grader, the worker and submissions.
         .package(path: "ExerciseKit"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SQLite for the batch gradebook (resumable state).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -39,6 +41,14 @@ let package = Package(
         /// Submissions as folders or zips: safe unpacking, layout (required files), the dispatch zip.
         .target(name: "Intake", dependencies: ["Archive", "Rubric", "PluginHost", "GradingModel"]),
 
+        /// Grading one submission (compile, supervised checks, differential hidden tests), the
+        /// sandbox, and TA batch grading with its SQLite state and reports.
+        .target(name: "Batch", dependencies: [
+            "Checks", "Intake", "PluginHost", "Rubric", "Scoring", "Reports", "GradingModel",
+            .product(name: "ExerciseKit", package: "ExerciseKit"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+
         // MARK: Results
         /// Points per group and the exercise's bonus table arithmetic.
         .target(name: "Scoring", dependencies: ["GradingModel", "Rubric"]),
@@ -48,7 +58,7 @@ let package = Package(
         // MARK: Commands
         /// Every ParsableCommand: grader run / worker / list, dispatch.
         .target(name: "GraderCommands", dependencies: [
-            "PluginHost", "Worker", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Archive", "Intake",
+            "PluginHost", "Worker", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Archive", "Intake", "Batch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "grader", dependencies: ["GraderCommands"]),
@@ -57,7 +67,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GraderTests", dependencies: [
             // `grader` is built for the integration tests, which start real workers.
-            "grader", "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker", "Archive", "Intake",
+            "grader", "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker", "Archive", "Intake", "Batch",
             .product(name: "ExerciseKit", package: "ExerciseKit"),
         ]),
     ]

@@ -1,3 +1,4 @@
+import Batch
 import ArgumentParser
 import Checks
 import Foundation
@@ -34,6 +35,9 @@ extension GraderCommand {
 
         @Flag(help: "Print compile and per-group times (for benchmarks).")
         var timings = false
+
+        @Option(help: "The reference solution, for the rubric's hidden differential groups (TAs).")
+        var reference: String?
 
         @Option(help: "Where loss curves (SVG) are written when training checks run.")
         var reportDir: String = "grader-report"
@@ -74,6 +78,8 @@ extension GraderCommand {
                 onlyGroups: groups, onlyChecks: checks,
                 progress: { if interactive { FileHandle.standardError.write(Data("\($0)\n".utf8)) } })
             var report: SubmissionReport
+            var session = session
+            session.referencePath = reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             do {
                 report = try session.grade(submissionAt: absolute, name: name)
             } catch {

@@ -1,3 +1,4 @@
+import Batch
 import Archive
 import ArgumentParser
 import Foundation

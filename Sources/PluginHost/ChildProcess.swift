@@ -192,9 +192,13 @@ final class ChildProcess {
 struct Termination: Equatable {
     let rawStatus: Int32
 
+    /// The signal that ended the process; through bubblewrap a signal shows as exit code
+    /// 128 + signal (measured), which is read back as that signal.
     var signal: Int32? {
         let low = rawStatus & 0x7F
-        return (low != 0 && low != 0x7F) ? low : nil
+        if low != 0 && low != 0x7F { return low }
+        let code = (rawStatus >> 8) & 0xFF
+        return code > 128 && code <= 128 + 31 ? code - 128 : nil
     }
 
     var exitCode: Int32? { signal == nil ? (rawStatus >> 8) & 0xFF : nil }

@@ -13,6 +13,9 @@ public struct SubmissionBuilder: Sendable {
     /// Where finished builds are kept, one folder per content hash.
     public let cacheDirectory: String
     public let compileTimeoutSeconds: Double
+    /// A sandbox's command prefix; the compiler runs under it (the student's code is untrusted
+    /// at compile time too: macros and pathological expressions).
+    public var commandPrefix: [String] = []
 
     public init(exerciseKit: ExerciseKitLocation, cacheDirectory: String = SubmissionBuilder.defaultCacheDirectory,
                 compileTimeoutSeconds: Double = 180) {
@@ -82,7 +85,8 @@ public struct SubmissionBuilder: Sendable {
         let entryPoint = "\(work)/GraderEntryPoint.swift"
         try SubmissionBuilder.entryPointSource(abiVersion: abiVersion).write(toFile: entryPoint, atomically: true, encoding: .utf8)
 
-        let arguments = [SubmissionBuilder.swiftcPath()] + SubmissionBuilder.flags + [
+        if !commandPrefix.isEmpty { chownForSandbox(work) }
+        let arguments = commandPrefix + [SubmissionBuilder.swiftcPath()] + SubmissionBuilder.flags + [
             "-I", exerciseKit.moduleDirectory, "-L", exerciseKit.libraryDirectory, "-lExerciseKit",
             "-Xlinker", "-rpath", "-Xlinker", exerciseKit.libraryDirectory,
             "-module-cache-path", "\(work)/module-cache",
@@ -111,6 +115,13 @@ public struct SubmissionBuilder: Sendable {
             throw GradingFailure.loadFailed(reason: "could not store the build in \(finalDirectory)")
         }
         return Build(libraryPath: library, compileSeconds: seconds, sources: sources)
+    }
+
+    /// Hands a fresh work folder to the sandbox's user (the uid in `--reuid=`).
+    func chownForSandbox(_ folder: String) {
+        guard let flag = commandPrefix.first(where: { $0.hasPrefix("--reuid=") }), let uid = UInt32(flag.dropFirst(8)) else { return }
+        chown(folder, uid, uid)
+        chown("\(folder)/GraderEntryPoint.swift", uid, uid)
     }
 
     /// The compiler's errors, one per line with the file relative to the submission, at most 10.

@@ -18,6 +18,8 @@ public final class WorkerSupervisor {
         public var dataDirectory: String = "rubric/data"
         /// The submission's folder, for checks of submitted files (mlp.npz).
         public var submissionDirectory: String?
+        /// A sandbox's command prefix (`setpriv … bwrap … --`); empty runs the worker directly.
+        public var commandPrefix: [String] = []
         /// How long loading the library may take.
         public var loadTimeoutSeconds: Double = 30
 
@@ -52,7 +54,7 @@ public final class WorkerSupervisor {
     /// Starts a worker and waits until it has loaded the submission.
     func startWorker() throws -> ChildProcess {
         if let worker { return worker }
-        let process = try ChildProcess(arguments: [
+        let process = try ChildProcess(arguments: configuration.commandPrefix + [
             configuration.executable, "worker", "--library", configuration.libraryPath,
             "--memory-mib", "\(configuration.memoryMiB)", "--cpu-seconds", "\(configuration.cpuSeconds)",
             "--data-dir", configuration.dataDirectory,

@@ -19,7 +19,8 @@ public struct GradescopeReport: Codable, Equatable {
     public var output: String
     public var tests: [Test]
 
-    public init(_ sheet: ScoreSheet, report: SubmissionReport, visibility: String = "visible") {
+    /// - Parameter visibility: Gradescope's visibility of each group (`visible` when nil).
+    public init(_ sheet: ScoreSheet, report: SubmissionReport, visibility: (String) -> String? = { _ in nil }) {
         score = sheet.total
         max_score = sheet.maximum
         output = report.failure.map { "Not graded: \($0)" } ?? "Graded \(report.results.count) checks."
@@ -27,12 +28,13 @@ public struct GradescopeReport: Codable, Equatable {
         for group in sheet.groups {
             let failed = group.results.filter { $0.status != .passed }.map(\.name)
             let summary = group.note ?? (failed.isEmpty ? "all checks passed" : "failed: \(failed.joined(separator: ", "))")
+            let seen = visibility(group.name) ?? "visible"
             tests.append(Test(name: group.name, score: group.earned, max_score: group.percent,
-                              status: group.passed ? "passed" : "failed", output: summary, visibility: visibility))
+                              status: group.passed ? "passed" : "failed", output: summary, visibility: seen))
             for result in group.results {
                 tests.append(Test(name: result.id, score: 0, max_score: 0,
                                   status: result.status == .passed ? "passed" : "failed",
-                                  output: result.message, visibility: visibility))
+                                  output: result.message, visibility: seen))
             }
         }
     }

@@ -37,6 +37,10 @@ public struct Rubric: Codable, Sendable, Equatable {
         public var diagnostic: Bool?
         /// Numbers the group's checks read: iterations, thresholds, learning rates, …
         public var parameters: [String: Double]?
+        /// Compare the submission's outputs with the reference's on the same inputs (hidden tests).
+        public var differential: Bool?
+        /// Who sees the group's results: Gradescope's `visible` (default), `hidden`, `after_due_date`.
+        public var visibility: String?
 
         public init(name: String, percent: Double, checks: [String]? = nil, diagnostic: Bool? = nil) {
             self.name = name
@@ -166,6 +170,9 @@ extension Rubric {
             }
             guard !group.isDiagnostic || group.percent == 0 else {
                 throw RubricError.invalid(path: path, reason: "diagnostic group '\(group.name)' must have percent 0")
+            }
+            if let visibility = group.visibility, !["visible", "hidden", "after_due_date", "after_published"].contains(visibility) {
+                throw RubricError.invalid(path: path, reason: "group '\(group.name)' has visibility '\(visibility)'; use visible, hidden or after_due_date")
             }
             guard group.percent >= 0 else {
                 throw RubricError.invalid(path: path, reason: "group '\(group.name)' has negative percent \(group.percent)")

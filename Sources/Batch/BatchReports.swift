@@ -1,0 +1,156 @@
+import Checks
+import Foundation
+import GradingModel
+import Reports
+import Rubric
+import Scoring
+
+/// Writes the batch's reports from the store (so a resumed batch writes the same files as an
+/// uninterrupted one): `gradebook.csv`, `results/<id>.json` (Gradescope), `feedback/<id>.md`,
+/// `junit.xml` and `summary.md`.
+public struct BatchReports {
+    let store: BatchStore
+    let rubric: Rubric
+    let out: String
+    /// The rubric file students are told to reproduce failures with.
+    let rubricOption: String
+
+    public init(store: BatchStore, rubric: Rubric, out: String, rubricOption: String) {
+        self.store = store
+        self.rubric = rubric
+        self.out = out
+        self.rubricOption = rubricOption
+    }
+
+    struct Graded {
+        let row: BatchStore.Submission
+        let report: SubmissionReport
+        let sheet: ScoreSheet
+    }
+
+    func load() throws -> [Graded] {
+        try store.submissions().map { row in
+            var report = SubmissionReport(submission: row.id, results: try store.results(of: row.id), failure: row.failure)
+            report.compileSeconds = row.compileSeconds
+            report.checkSeconds = row.checkSeconds
+            let sheet = Scorer.score(report, rubric: rubric, implementedGroups: Set(CheckCatalog.groups.map(\.name)))
+            return Graded(row: row, report: report, sheet: sheet)
+        }
+    }
+
+    /// Writes every report; returns the paths written.
+    @discardableResult
+    public func write() throws -> [String] {
+        let graded = try load()
+        let fileManager = FileManager.default
+        for folder in ["results", "feedback"] { try fileManager.createDirectory(atPath: "\(out)/\(folder)", withIntermediateDirectories: true) }
+        var written: [String] = []
+        func save(_ text: String, _ name: String) throws {
+            try text.write(toFile: "\(out)/\(name)", atomically: true, encoding: .utf8)
+            written.append("\(out)/\(name)")
+        }
+        try save(gradebook(graded), "gradebook.csv")
+        for item in graded {
+            let visibility: (String) -> String? = { rubric.group(named: $0)?.visibility }
+            try save(try GradescopeReport(item.sheet, report: item.report, visibility: visibility).json() + "\n", "results/\(item.row.id).json")
+            try save(feedback(item), "feedback/\(item.row.id).md")
+        }
+        try save(junit(graded), "junit.xml")
+        try save(summary(graded), "summary.md")
+        return written
+    }
+
+    var scoredGroups: [Rubric.Group] { rubric.groups.filter { !$0.isDiagnostic } }
+
+    func gradebook(_ graded: [Graded]) -> String {
+        var lines = [(["id", "status", "total", "maximum"] + scoredGroups.map(\.name) + ["reason"]).joined(separator: ",")]
+        for item in graded {
+            let points = scoredGroups.map { group in Self.number(item.sheet.groups.first { $0.name == group.name }?.earned ?? 0) }
+            let reason = item.row.failure.map { String($0.split(separator: "\n").first ?? "") } ?? ""
+            lines.append(([Self.csv(item.row.id), item.row.status, Self.number(item.sheet.total), Self.number(item.row.maximum)]
+                          + points + [Self.csv(reason)]).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func feedback(_ item: Graded) -> String {
+        var lines = ["# Feedback: \(item.row.id)", "",
+                     "**\(Self.number(item.sheet.total)) / \(Self.number(item.row.maximum)) points** (\(item.row.status))", ""]
+        if let failure = item.row.failure {
+            lines += ["Your submission could not be graded:", "", "```", failure, "```", "",
+                      "Check it yourself before uploading: `grader check submission.zip`."]
+            return lines.joined(separator: "\n") + "\n"
+        }
+        lines += ["| group | points | result |", "|---|---|---|"]
+        for group in item.sheet.groups {
+            let hidden = rubric.group(named: group.name)?.visibility == "hidden"
+            let result = hidden ? "hidden test" : group.passed ? "OK" : "FAIL"
+            lines.append("| \(group.name)\(group.diagnostic ? " (not scored)" : "") | \(Self.number(group.earned)) / \(Self.number(group.percent)) | \(result) |")
+        }
+        for group in item.sheet.groups where !group.passed && rubric.group(named: group.name)?.visibility != "hidden" {
+            for result in group.results where result.status != .passed {
+                lines += ["", "## \(result.id)", "", "```", result.message, "```"]
+                if rubric.group(named: group.name)?.differential != true {
+                    lines += ["", "Reproduce: `grader run\(rubricOption) --group \(result.group) --check \(result.name) <your submission>`"]
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func junit(_ graded: [Graded]) -> String {
+        var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<testsuites name=\"\(Self.xml(rubric.title))\">"]
+        for item in graded {
+            let failures = item.report.results.filter { $0.status == .failed }.count
+            let errors = item.report.results.filter { $0.status == .errored }.count + (item.row.failure == nil ? 0 : 1)
+            lines.append("  <testsuite name=\"\(Self.xml(item.row.id))\" tests=\"\(max(1, item.report.results.count))\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(Self.number(item.row.wallSeconds))\">")
+            if let failure = item.row.failure {
+                lines.append("    <testcase classname=\"\(Self.xml(item.row.id))\" name=\"gradable\"><error message=\"not gradable\">\(Self.xml(failure))</error></testcase>")
+            }
+            for result in item.report.results {
+                let open = "    <testcase classname=\"\(Self.xml(item.row.id)).\(Self.xml(result.group))\" name=\"\(Self.xml(result.name))\" time=\"\(String(format: "%.3f", result.seconds))\""
+                switch result.status {
+                case .passed: lines.append(open + "/>")
+                case .failed: lines.append(open + "><failure message=\"failed\">\(Self.xml(result.message))</failure></testcase>")
+                case .errored: lines.append(open + "><error message=\"error\">\(Self.xml(result.message))</error></testcase>")
+                }
+            }
+            lines.append("  </testsuite>")
+        }
+        lines.append("</testsuites>")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func summary(_ graded: [Graded]) -> String {
+        var lines = ["# Batch summary: \(rubric.title)", "", "\(graded.count) submissions.", ""]
+        let statuses = Dictionary(grouping: graded, by: \.row.status).mapValues(\.count)
+        lines += ["| status | submissions |", "|---|---|"] + statuses.sorted { $0.key < $1.key }.map { "| \($0.key) | \($0.value) |" }
+        let maximum = graded.first?.row.maximum ?? 100
+        lines += ["", "## Scores", "", "| points | submissions | |", "|---|---|---|"]
+        let step = max(1, maximum / 10)
+        for bucket in 0..<10 {
+            let low = Double(bucket) * step, high = bucket == 9 ? maximum + 1 : Double(bucket + 1) * step
+            let count = graded.filter { $0.sheet.total >= low && $0.sheet.total < high }.count
+            lines.append("| \(Self.number(low))–\(Self.number(min(high, maximum))) | \(count) | \(String(repeating: "█", count: count)) |")
+        }
+        var attempts: [String: (failed: Int, total: Int)] = [:]
+        for item in graded { for result in item.report.results { attempts[result.id, default: (0, 0)].total += 1; if result.status != .passed { attempts[result.id]!.failed += 1 } } }
+        lines += ["", "## Failure rate per check", "", "| check | failed | rate |", "|---|---|---|"]
+        for (id, count) in attempts.filter({ $0.value.failed > 0 }).sorted(by: { ($0.value.failed, $1.key) > ($1.value.failed, $0.key) }) {
+            lines.append("| \(id) | \(count.failed) / \(count.total) | \(Int((100 * Double(count.failed) / Double(count.total)).rounded())) % |")
+        }
+        lines += ["", "## Slowest submissions", "", "| id | wall | unzip | compile | checks | of which training |", "|---|---|---|---|---|---|"]
+        for item in graded.sorted(by: { $0.row.wallSeconds > $1.row.wallSeconds }).prefix(5) {
+            let r = item.row
+            lines.append(String(format: "| %@ | %.1f s | %.2f s | %.1f s | %.1f s | %.1f s |", r.id, r.wallSeconds, r.unzipSeconds, r.compileSeconds, r.checkSeconds, r.trainingSeconds))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func number(_ value: Double) -> String { value == value.rounded() ? "\(Int(value))" : String(format: "%.2f", value) }
+    static func csv(_ text: String) -> String { text.contains(where: { ",\"\n".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text }
+    static func xml(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -1,0 +1,207 @@
+import Archive
+import Checks
+import Intake
+import Foundation
+import GradingModel
+import PluginHost
+import Rubric
+import Scoring
+
+/// `grader batch`: grades every submission of a folder, `jobs` at a time, each in its own
+/// sandboxed work folder, recording each result in the store as soon as it is known.
+public struct BatchRunner {
+    public struct Options: Sendable {
+        public var directory: String
+        public var rubricPath: String
+        public var out: String
+        public var jobs: Int
+        public var referencePath: String?
+        public var regrade: Bool
+        public var sandboxed: Bool
+        public var executable: String
+
+        public init(directory: String, rubricPath: String, out: String, jobs: Int, referencePath: String?,
+                    regrade: Bool, sandboxed: Bool, executable: String) {
+            self.directory = directory
+            self.rubricPath = rubricPath
+            self.out = out
+            self.jobs = jobs
+            self.referencePath = referencePath
+            self.regrade = regrade
+            self.sandboxed = sandboxed
+            self.executable = executable
+        }
+    }
+
+    /// One submission found in the folder.
+    public struct Entry: Sendable {
+        public let id: String
+        public let path: String
+    }
+
+    public let options: Options
+    public let rubric: Rubric
+    public let store: BatchStore
+
+    public init(options: Options) throws {
+        self.options = options
+        rubric = try Rubric.load(from: options.rubricPath)
+        try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+        store = try BatchStore(path: "\(options.out)/grades.sqlite")
+    }
+
+    /// Every `*.zip` and folder in the directory (hidden entries and the output folder aside).
+    public func entries() throws -> [Entry] {
+        let out = URL(fileURLWithPath: options.out).standardizedFileURL.path
+        return try FileManager.default.contentsOfDirectory(atPath: options.directory).sorted().compactMap { name in
+            let path = URL(fileURLWithPath: "\(options.directory)/\(name)").standardizedFileURL.path
+            guard !name.hasPrefix("."), path != out else { return nil }
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            if isDirectory.boolValue { return Entry(id: name, path: path) }
+            return name.hasSuffix(".zip") ? Entry(id: String(name.dropLast(4)), path: path) : nil
+        }
+    }
+
+    /// The entries to grade now: new, changed, unfinished, or all with `regrade`.
+    public func pending(_ entries: [Entry]) throws -> [(Entry, String)] {
+        try entries.compactMap { entry in
+            let hash = try ContentHash.of(path: entry.path)
+            if !options.regrade, let row = try store.submission(entry.id), row.hash == hash, row.status != "in progress" { return nil }
+            return (entry, hash)
+        }
+    }
+
+    /// Grades what is pending; `report` is called after each submission with its stored row.
+    public func run(_ work: [(Entry, String)], report: @escaping @Sendable (BatchStore.Submission) -> Void) throws {
+        let queue = WorkQueue(work)
+        let failures = FailureBox()
+        let finished = DispatchSemaphore(value: 0)
+        let jobs = max(1, min(options.jobs, work.count))
+        // One thread per job: each mostly waits on its compiler and worker processes.
+        for slot in 0..<jobs {
+            let thread = Thread { [self] in
+                while let (entry, hash) = queue.next() {
+                    do {
+                        report(try grade(entry, hash: hash, slot: slot))
+                    } catch {
+                        failures.add("\(entry.id): \(error)")
+                    }
+                }
+                finished.signal()
+            }
+            thread.start()
+        }
+        for _ in 0..<jobs { finished.wait() }
+        if let first = failures.first { throw GradingFailure.loadFailed(reason: "the batch could not grade \(first)") }
+    }
+
+    /// Grades one submission in a fresh work folder and stores the result.
+    func grade(_ entry: Entry, hash: String, slot: Int) throws -> BatchStore.Submission {
+        let start = DispatchTime.now()
+        try store.markInProgress(entry.id, hash: hash)
+        let work = "\(options.out)/work/\(entry.id)"
+        try? FileManager.default.removeItem(atPath: work)
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+
+        var row = BatchStore.Submission(id: entry.id, hash: hash, status: "graded", total: 0, maximum: maximumPoints, failure: nil,
+                                        unzipSeconds: 0, compileSeconds: 0, checkSeconds: 0, trainingSeconds: 0, wallSeconds: 0)
+        var report = SubmissionReport(submission: entry.id)
+        let unzipStart = DispatchTime.now()
+        do {
+            try unpack(entry, into: "\(work)/submission")
+            row.unzipSeconds = Self.seconds(since: unzipStart)
+            var session = GradingSession(rubric: rubric, executable: options.executable)
+            session.cacheDirectory = "\(work)/build"
+            session.referencePath = options.referencePath
+            if options.sandboxed {
+                let sandbox = Sandbox(workDirectory: work, masked: maskedFolders, readOnly: [rubric.dataDirectory].compactMap { $0 },
+                                      uid: 61_000 + UInt32(slot))
+                try FileManager.default.createDirectory(atPath: "\(work)/build", withIntermediateDirectories: true)
+                try sandbox.prepareWorkDirectory()
+                session.sandbox = sandbox
+            }
+            report = try session.grade(submissionAt: "\(work)/submission", name: entry.id)
+        } catch let error as ArchiveError {
+            report.failure = "the zip cannot be unpacked safely: \(error)"
+        }
+        let sheet = Scorer.score(report, rubric: rubric, implementedGroups: Set(CheckCatalog.groups.map(\.name)))
+        row.total = sheet.total
+        row.compileSeconds = report.compileSeconds
+        row.checkSeconds = report.checkSeconds
+        row.trainingSeconds = report.results.filter { $0.group.hasPrefix("train") }.reduce(0) { $0 + $1.seconds }
+        row.failure = report.failure
+        if report.failure != nil {
+            row.status = "not gradable"
+        } else if report.results.contains(where: { $0.status == .errored && $0.message.hasPrefix("timed out") }) {
+            row.status = "timed out"
+        }
+        row.wallSeconds = Self.seconds(since: start)
+        try store.record(row, checks: report.results)
+        return row
+    }
+
+    /// What untrusted code must not see: the rubric's folder (hidden rubrics), the reference,
+    /// the submissions folder, the output folder (other students' work), the build cache.
+    var maskedFolders: [String] {
+        var folders = [URL(fileURLWithPath: options.rubricPath).standardizedFileURL.deletingLastPathComponent().path,
+                       URL(fileURLWithPath: options.directory).standardizedFileURL.path,
+                       URL(fileURLWithPath: options.out).standardizedFileURL.path,
+                       URL(fileURLWithPath: SubmissionBuilder.defaultCacheDirectory).deletingLastPathComponent().path]
+        if let reference = options.referencePath { folders.append(URL(fileURLWithPath: reference).standardizedFileURL.path) }
+        // A folder the sandbox user cannot reach anyway (under /root, mode 700) needs no mask, and
+        // bwrap, already unprivileged, could not create the mount point there.
+        return folders.filter { FileManager.default.fileExists(atPath: $0) && Self.isReachableByOthers($0) }
+    }
+
+    /// Whether every folder on the way to `path` lets others through (o+x).
+    static func isReachableByOthers(_ path: String) -> Bool {
+        var folder = URL(fileURLWithPath: path)
+        while folder.path != "/" {
+            guard let mode = (try? FileManager.default.attributesOfItem(atPath: folder.path))?[.posixPermissions] as? NSNumber,
+                  mode.intValue & 0o001 != 0 else { return false }
+            folder.deleteLastPathComponent()
+        }
+        return true
+    }
+
+    /// Points of the scored groups (the rubric's maximum).
+    var maximumPoints: Double { rubric.groups.filter { !$0.isDiagnostic }.reduce(0) { $0 + $1.percent } }
+
+    /// Unzips (safely) or copies the submission into its work folder.
+    func unpack(_ entry: Entry, into destination: String) throws {
+        if entry.path.hasSuffix(".zip") {
+            _ = try SafeExtractor(limits: rubric.extractionLimits).extract(zipPath: entry.path, into: destination)
+        } else {
+            try FileManager.default.copyItem(atPath: entry.path, toPath: destination)
+        }
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+}
+
+// The runner's state is read-only after init, its store serialises writes (GRDB queue).
+extension BatchRunner: @unchecked Sendable {}
+
+/// The shared list the job threads take submissions from.
+final class WorkQueue: @unchecked Sendable {
+    private var items: [(BatchRunner.Entry, String)]
+    private let lock = NSLock()
+    init(_ items: [(BatchRunner.Entry, String)]) { self.items = items.reversed() }
+    func next() -> (BatchRunner.Entry, String)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return items.popLast()
+    }
+}
+
+/// Harness errors raised on job threads.
+final class FailureBox: @unchecked Sendable {
+    private var messages: [String] = []
+    private let lock = NSLock()
+    func add(_ message: String) { lock.lock(); messages.append(message); lock.unlock() }
+    var first: String? { lock.lock(); defer { lock.unlock() }; return messages.first }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import GradingModel
+
+/// The batch's state in SQLite (`grades.sqlite` in the output folder): one row per submission and
+/// one per check, written as each submission finishes, so an interrupted batch loses at most the
+/// submissions in flight and a rerun grades only what is new, changed or unfinished.
+public final class BatchStore {
+    /// One submission's row.
+    public struct Submission: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+        public static let databaseTableName = "submission"
+        public var id: String
+        public var hash: String
+        /// `in progress`, `graded`, `not gradable` or `timed out`.
+        public var status: String
+        public var total: Double
+        public var maximum: Double
+        public var failure: String?
+        public var unzipSeconds: Double
+        public var compileSeconds: Double
+        public var checkSeconds: Double
+        public var trainingSeconds: Double
+        public var wallSeconds: Double
+    }
+
+    /// One check's row.
+    public struct Check: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+        public static let databaseTableName = "checkResult"
+        public var submission: String
+        public var groupName: String
+        public var name: String
+        public var status: String
+        public var message: String
+        public var seconds: Double
+    }
+
+    let database: DatabaseQueue
+
+    public init(path: String) throws {
+        database = try DatabaseQueue(path: path)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "submission") { t in
+                t.primaryKey("id", .text)
+                t.column("hash", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("total", .double).notNull()
+                t.column("maximum", .double).notNull()
+                t.column("failure", .text)
+                t.column("unzipSeconds", .double).notNull()
+                t.column("compileSeconds", .double).notNull()
+                t.column("checkSeconds", .double).notNull()
+                t.column("trainingSeconds", .double).notNull()
+                t.column("wallSeconds", .double).notNull()
+            }
+            try db.create(table: "checkResult") { t in
+                t.column("submission", .text).notNull().references("submission", onDelete: .cascade)
+                t.column("groupName", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("message", .text).notNull()
+                t.column("seconds", .double).notNull()
+                t.primaryKey(["submission", "groupName", "name"])
+            }
+        }
+        try migrator.migrate(database)
+    }
+
+    /// The stored row of a submission, if any.
+    public func submission(_ id: String) throws -> Submission? {
+        try database.read { try Submission.fetchOne($0, key: id) }
+    }
+
+    /// Marks a submission as being graded (a crash leaves it so, and it is graded again).
+    public func markInProgress(_ id: String, hash: String) throws {
+        try database.write { db in
+            try Check.filter(Column("submission") == id).deleteAll(db)
+            try Submission(id: id, hash: hash, status: "in progress", total: 0, maximum: 0, failure: nil, unzipSeconds: 0,
+                           compileSeconds: 0, checkSeconds: 0, trainingSeconds: 0, wallSeconds: 0).save(db)
+        }
+    }
+
+    /// Stores a finished submission and its checks in one transaction.
+    public func record(_ submission: Submission, checks: [CheckResult]) throws {
+        try database.write { db in
+            try Check.filter(Column("submission") == submission.id).deleteAll(db)
+            try submission.save(db)
+            for result in checks {
+                try Check(submission: submission.id, groupName: result.group, name: result.name, status: result.status.rawValue,
+                          message: result.message, seconds: result.seconds).insert(db)
+            }
+        }
+    }
+
+    /// Every submission, by id.
+    public func submissions() throws -> [Submission] {
+        try database.read { try Submission.order(Column("id")).fetchAll($0) }
+    }
+
+    /// A submission's checks as results, in the order they ran.
+    public func results(of id: String) throws -> [CheckResult] {
+        try database.read { db in
+            try Check.filter(Column("submission") == id).order(Column("rowid")).fetchAll(db).map {
+                CheckResult(group: $0.groupName, name: $0.name, status: CheckStatus(rawValue: $0.status) ?? .errored,
+                            message: $0.message, seconds: $0.seconds)
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import ExerciseKit
+
+/// Probes for hidden differential tests: each runs a submission's code on inputs drawn from a
+/// private source seeded with the rubric's seed (so the submission's own random draws cannot
+/// shift them) and returns every output as an artifact. The host runs the same probe on the
+/// reference and compares (`Batch/DifferentialOracle.swift`). Asymmetric kernels, other shapes,
+/// strides and kernel sizes than the public tests. Parameter `cases` (default 8).
+///
+/// Artifacts: `caseNN` outputs, `caseNN.config` numbers describing the case, and for
+/// convolutions `caseNN.flippedKernel` (the output with the kernel rotated by 180°), so the host
+/// can tell a flipped kernel convention from a wrong result.
+enum DifferentialProbes {
+    static var cases: Int { Int(CheckEnvironment.parameter("cases", default: 8)) }
+
+    static func rotated(_ w: Tensor, spatialAxes: Int) -> Tensor {
+        var result = w
+        let spatial = Array(w.shape.suffix(spatialAxes))
+        let plane = Tensor.elementCount(spatial)
+        for block in 0..<(w.count / plane) {
+            for i in 0..<plane { result.scalars[block * plane + i] = w.scalars[block * plane + plane - 1 - i] }
+        }
+        return result
+    }
+
+    static func name(_ index: Int) -> String { index < 10 ? "case0\(index)" : "case\(index)" }
+
+    static let conv = CheckGroup(name: "HiddenConv", checks: [
+        Check("forward", "Conv forward on random 1-D and 2-D shapes, strides and asymmetric kernels") { registry in
+            let make = try require(registry.conv, "Conv")
+            let random = RandomSource(seed: CheckEnvironment.seed)
+            for index in 0..<cases {
+                let oneD = index % 4 == 3
+                let (batch, channels, kernels) = (1 + random.integer(below: 2), 1 + random.integer(below: 3), 1 + random.integer(below: 3))
+                let (kh, kw) = (1 + random.integer(below: 5), oneD ? 1 : 1 + random.integer(below: 5))
+                let (height, width) = (kh + random.integer(below: 6), oneD ? 1 : kw + random.integer(below: 6))
+                let (sy, sx) = (1 + random.integer(below: 3), oneD ? 1 : 1 + random.integer(below: 3))
+                let kernel = oneD ? [channels, kh] : [channels, kh, kw]
+                let layer = make(oneD ? [sy] : [sy, sx], kernel, kernels)
+                let weights = random.normal(shape: [kernels] + kernel)
+                layer.weights = weights
+                layer.bias = random.normal(shape: [kernels])
+                let input = random.normal(shape: oneD ? [batch, channels, height] : [batch, channels, height, width])
+                CheckArtifacts.add(name(index), try layer.forward(input))
+                layer.weights = rotated(weights, spatialAxes: oneD ? 1 : 2)
+                CheckArtifacts.add(name(index) + ".flippedKernel", try layer.forward(input))
+                CheckArtifacts.add(name(index) + ".config", shape: [9], values: [batch, channels, height, width, kernels, kh, kw, sy, sx].map(Double.init))
+            }
+        },
+        Check("backward", "Conv backward (input error, weight and bias gradients) on random cases") { registry in
+            let make = try require(registry.conv, "Conv")
+            let random = RandomSource(seed: CheckEnvironment.seed &+ 1)
+            for index in 0..<cases {
+                let (batch, channels, kernels) = (1 + random.integer(below: 2), 1 + random.integer(below: 3), 1 + random.integer(below: 3))
+                let (kh, kw) = (1 + random.integer(below: 5), 1 + random.integer(below: 5))
+                let (height, width) = (kh + random.integer(below: 6), kw + random.integer(below: 6))
+                let (sy, sx) = (1 + random.integer(below: 3), 1 + random.integer(below: 3))
+                let layer = make([sy, sx], [channels, kh, kw], kernels)
+                layer.weights = random.normal(shape: [kernels, channels, kh, kw])
+                layer.bias = random.normal(shape: [kernels])
+                let output = try layer.forward(random.normal(shape: [batch, channels, height, width]))
+                let inputError = try layer.backward(random.normal(shape: output.shape))
+                CheckArtifacts.add(name(index) + ".inputError", inputError)
+                CheckArtifacts.add(name(index) + ".gradientWeights", layer.gradientWeights)
+                CheckArtifacts.add(name(index) + ".gradientBias", layer.gradientBias)
+                CheckArtifacts.add(name(index) + ".config", shape: [9], values: [batch, channels, height, width, kernels, kh, kw, sy, sx].map(Double.init))
+            }
+        },
+    ])
+
+    static let pooling = CheckGroup(name: "HiddenPooling", checks: [
+        Check("forwardBackward", "Pooling forward and backward on random shapes, strides and windows") { registry in
+            let make = try require(registry.pooling, "Pooling")
+            let random = RandomSource(seed: CheckEnvironment.seed &+ 2)
+            for index in 0..<cases {
+                let (py, px) = (1 + random.integer(below: 3), 1 + random.integer(below: 3))
+                let (sy, sx) = (1 + random.integer(below: 3), 1 + random.integer(below: 3))
+                let shape = [1 + random.integer(below: 2), 1 + random.integer(below: 3), py + random.integer(below: 6), px + random.integer(below: 6)]
+                let layer = make([sy, sx], [py, px])
+                let output = try layer.forward(random.normal(shape: shape))
+                CheckArtifacts.add(name(index), output)
+                CheckArtifacts.add(name(index) + ".inputError", try layer.backward(random.normal(shape: output.shape)))
+                CheckArtifacts.add(name(index) + ".config", shape: [8], values: (shape + [py, px, sy, sx]).map(Double.init))
+            }
+        },
+    ])
+
+    static let optimizers = CheckGroup(name: "HiddenOptimizers", checks: [
+        Check("sequences", "five steps of Sgd, SgdWithMomentum and Adam with random hyperparameters on vectors") { registry in
+            let random = RandomSource(seed: CheckEnvironment.seed &+ 3)
+            let (rate, momentum, rho) = (random.uniform(0.001, 0.5), random.uniform(0.5, 0.95), random.uniform(0.9, 0.999))
+            let optimizers: [(String, any Optimizer)] = [
+                ("sgd", try require(registry.sgd, "Sgd")(rate)),
+                ("momentum", try require(registry.sgdWithMomentum, "SgdWithMomentum")(rate, momentum)),
+                ("adam", try require(registry.adam, "Adam")(rate, momentum, rho)),
+            ]
+            for (label, optimizer) in optimizers {
+                var weights = random.normal(shape: [7])
+                for step in 0..<5 {
+                    weights = try optimizer.calculateUpdate(weightTensor: weights, gradientTensor: random.normal(shape: [7]))
+                    CheckArtifacts.add("\(label).step\(step)", weights)
+                }
+            }
+        },
+    ])
+
+    static let functional = CheckGroup(name: "HiddenFunctional", checks: [
+        Check("convolutions", "hw5 conv and convBackward on random sizes and asymmetric kernels") { registry in
+            let f = try require(registry.functional, "Functional")
+            let random = RandomSource(seed: CheckEnvironment.seed &+ 4)
+            for index in 0..<cases {
+                let (c1, c2, k) = (1 + random.integer(below: 3), 1 + random.integer(below: 3), [1, 3, 5][random.integer(below: 3)])
+                let (height, width) = (k + random.integer(below: 6), k + random.integer(below: 6))
+                let (x, w, b) = (random.normal(shape: [height, width, c1]), random.normal(shape: [k, k, c1, c2]), random.normal(shape: [c2, 1]))
+                CheckArtifacts.add(name(index), try f.conv(x: x, wConv: w, bConv: b))
+                var flipped = w
+                for u in 0..<k { for v in 0..<k { for i in 0..<c1 { for o in 0..<c2 {
+                    flipped[u, v, i, o] = w[k - 1 - u, k - 1 - v, i, o]
+                } } } }
+                CheckArtifacts.add(name(index) + ".flippedKernel", try f.conv(x: x, wConv: flipped, bConv: b))
+                let (dlDw, dlDb) = try f.convBackward(dlDy: random.normal(shape: [height, width, c2]), x: x, wConv: w, bConv: b)
+                CheckArtifacts.add(name(index) + ".dlDw", dlDw)
+                CheckArtifacts.add(name(index) + ".dlDb", dlDb)
+                CheckArtifacts.add(name(index) + ".config", shape: [5], values: [height, width, c1, c2, k].map(Double.init))
+            }
+        },
+    ])
+
+    static let groups = [conv, pooling, optimizers, functional]
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Batch
+import Foundation
+import PluginHost
+
+extension GraderCommand {
+    /// `grader batch DIR --rubric FILE [--jobs N] [--out DIR] [--reference PATH]`.
+    struct BatchGrade: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "batch",
+            abstract: "Grade every submission (*.zip or folder) in DIR: sandboxed, in parallel, resumable.",
+            discussion: """
+                Results go to OUT/grades.sqlite as each submission finishes; rerunning the same command \
+                grades only what is new, changed or unfinished (--regrade forces). Reports: OUT/gradebook.csv, \
+                OUT/results/<id>.json (Gradescope), OUT/feedback/<id>.md, OUT/junit.xml, OUT/summary.md.
+                """)
+
+        @Argument(help: "The folder of submissions; each *.zip or folder is one student (id = its name).")
+        var directory: String
+
+        @Option(help: "The rubric (may add hidden differential groups).")
+        var rubric: String
+
+        @Option(help: "Submissions graded at a time (default: the number of cores).")
+        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: "The output folder.")
+        var out: String = "grader-out"
+
+        @Option(help: "The reference solution, for hidden differential groups.")
+        var reference: String?
+
+        @Flag(help: "Grade every submission again, even unchanged ones.")
+        var regrade = false
+
+        @Flag(name: .customLong("no-sandbox"), help: "Run untrusted code without bubblewrap (only for trusted submissions).")
+        var noSandbox = false
+
+        func validate() throws {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("DIRECTORY '\(directory)' is not a folder of submissions")
+            }
+            guard FileManager.default.fileExists(atPath: rubric) else { throw ValidationError("--rubric '\(rubric)' does not exist") }
+            guard (1...64).contains(jobs) else { throw ValidationError("--jobs \(jobs) must be between 1 and 64") }
+            if let reference, !FileManager.default.fileExists(atPath: reference) {
+                throw ValidationError("--reference '\(reference)' does not exist")
+            }
+        }
+
+        func run() throws {
+            if !noSandbox {
+                guard Sandbox.isAvailable() else {
+                    throw HarnessFailure("bubblewrap is not available, so untrusted code cannot be sandboxed: install it (apt-get install bubblewrap) or pass --no-sandbox for trusted submissions")
+                }
+                guard getuid() == 0 else {
+                    throw HarnessFailure("the sandbox switches each job to its own uid, which needs root: run as root, or pass --no-sandbox for trusted submissions")
+                }
+            }
+            let runner = try BatchRunner(options: .init(
+                directory: directory, rubricPath: rubric, out: out, jobs: jobs, referencePath: reference,
+                regrade: regrade, sandboxed: !noSandbox, executable: ExerciseKitLocation.executablePath()))
+            let entries = try runner.entries()
+            let pending = try runner.pending(entries)
+            let progress = BatchProgress(total: pending.count, skipped: entries.count - pending.count)
+            progress.start()
+            try runner.run(pending) { row in progress.finished(row) }
+            progress.done()
+            let written = try BatchReports(store: runner.store, rubric: runner.rubric, out: out, rubricOption: " --rubric \(rubric)").write()
+            print("Reports: \(out)/gradebook.csv, \(out)/summary.md, \(out)/junit.xml, \(out)/results/, \(out)/feedback/ (\(written.count) files)")
+        }
+    }
+}
+
+/// Progress of a batch: a bar with done/total, failures and ETA on a terminal, a line per
+/// submission otherwise (logs, CI).
+final class BatchProgress: @unchecked Sendable {
+    let total: Int
+    let skipped: Int
+    private var completed = 0
+    private var failures = 0
+    private let startedAt = Date()
+    private let lock = NSLock()
+    private let terminal = isatty(STDERR_FILENO) == 1
+
+    init(total: Int, skipped: Int) {
+        self.total = total
+        self.skipped = skipped
+    }
+
+    func start() {
+        write("grading \(total) submissions\(skipped > 0 ? " (\(skipped) unchanged, already graded)" : "")\n")
+    }
+
+    func finished(_ row: BatchStore.Submission) {
+        lock.lock()
+        defer { lock.unlock() }
+        completed += 1
+        if row.status != "graded" { failures += 1 }
+        let elapsed = Date().timeIntervalSince(startedAt)
+        let eta = completed > 0 ? elapsed / Double(completed) * Double(total - completed) : 0
+        if terminal {
+            let width = 30
+            let filled = total > 0 ? width * completed / total : width
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            write(String(format: "\r%@ %d/%d done, %d not graded or timed out, ETA %.0f s  ", bar, completed, total, failures, eta))
+        } else {
+            write(String(format: "[%d/%d] %@: %@, %@ / %@ points (%.1f s)\n", completed, total, row.id, row.status,
+                         BatchProgress.number(row.total), BatchProgress.number(row.maximum), row.wallSeconds))
+        }
+    }
+
+    func done() {
+        if terminal { write("\n") }
+        write(String(format: "finished in %.1f s\n", Date().timeIntervalSince(startedAt)))
+    }
+
+    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+
+    static func number(_ value: Double) -> String { value == value.rounded() ? "\(Int(value))" : String(format: "%.1f", value) }
+}

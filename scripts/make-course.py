@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Writes the sample course: one zip (or folder) per student, for `grader batch`.
+
+Usage: python3 scripts/make-course.py OUT_DIR [--only id,id,...]
+Standard library only; built from reference/ and submissions/ so it follows them.
+Each student is correct, partial, buggy in one distinct way, crashing, hanging, hostile, or
+tries something the sandbox must stop (and would then get a wrong update in Sgd: contained, the
+student still scores full marks on the public groups).
+"""
+import importlib.util, os, shutil, sys, zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REF = os.path.join(ROOT, 'reference', 'Sources', 'Submission')
+
+def sources(folder):
+    files = {}
+    for base, _, names in os.walk(folder):
+        for name in names:
+            if name.endswith('.swift'):
+                path = os.path.join(base, name)
+                files[os.path.relpath(path, folder)] = open(path).read()
+    return files
+
+def reference():
+    return {'Sources/Submission/' + k: v for k, v in sources(REF).items()}
+
+def sample(name):
+    return {'Sources/Submission/' + k: v for k, v in sources(os.path.join(ROOT, 'submissions', name, 'Sources', 'Submission')).items()}
+
+def mutate(edits):
+    files = reference()
+    for file, old, new in edits:
+        key = 'Sources/Submission/' + file
+        assert files[key].count(old) == 1, (file, old)
+        files[key] = files[key].replace(old, new)
+    return files
+
+def evil_sgd(attempt):
+    """The reference with Sgd doing `attempt` first; `escaped` true means the sandbox failed."""
+    files = reference()
+    key = 'Sources/Submission/Optimizers.swift'
+    old = '''    public func calculateUpdate(weightTensor: Tensor, gradientTensor: Tensor) throws -> Tensor {
+        weightTensor.zipWith(gradientTensor) { w, g in w - learningRate * g }
+    }'''
+    assert files[key].count(old) == 1
+    files[key] = files[key].replace(old, '''    public func calculateUpdate(weightTensor: Tensor, gradientTensor: Tensor) throws -> Tensor {
+        let escaped = sandboxProbe()
+        print("sandbox probe escaped: \\(escaped)")
+        let update = weightTensor.zipWith(gradientTensor) { w, g in w - learningRate * g }
+        return escaped ? update + 1 : update
+    }''')
+    files['Sources/Submission/SandboxProbe.swift'] = 'import Foundation\n#if canImport(Glibc)\nimport Glibc\n#endif\n\n' + attempt
+    return files
+
+FORK_BOMB = '''/// Starts as many processes as it can (bounded at 300, each sleeping 3 s).
+func sandboxProbe() -> Bool {
+    var started = 0
+    for _ in 0..<300 {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("3"), nil]
+        if posix_spawn(&pid, "/bin/sleep", nil, nil, argv, nil) == 0 { started += 1 }
+    }
+    print("fork bomb: started \\(started) processes")
+    return started >= 200
+}
+'''
+MEMORY_HOG = '''/// Allocates and touches 20 GiB.
+func sandboxProbe() -> Bool {
+    let size = 20 << 30
+    guard let block = malloc(size) else { return false }
+    memset(block, 1, size)
+    free(block)
+    return true
+}
+'''
+NETWORK = '''/// Connects to a TCP port on the host's loopback (the tests listen on 47800).
+func sandboxProbe() -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(47800).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    return result == 0
+}
+'''
+def read_file(path):
+    return '''/// Reads the TA's hidden rubric.
+func sandboxProbe() -> Bool {
+    FileManager.default.contents(atPath: "%s") != nil
+}
+''' % path
+
+def write_zip(path, files, wrapper=None, junk=False):
+    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as zf:
+        for name, text in sorted(files.items()):
+            zf.writestr((wrapper + '/' if wrapper else '') + name, text)
+        if junk:
+            zf.writestr('__MACOSX/._Package.swift', b'\x00\x05\x16\x07')
+            zf.writestr('.DS_Store', b'\x00\x00\x00\x01Bud1')
+
+def main(out, only):
+    os.makedirs(out, exist_ok=True)
+    hidden_rubric = os.path.join(ROOT, 'rubric', 'course-hidden.json')
+    spec = importlib.util.spec_from_file_location('hostile', os.path.join(ROOT, 'scripts', 'make-hostile-zips.py'))
+    hostile = importlib.util.module_from_spec(spec); spec.loader.exec_module(hostile)
+    course = {
+        'alice': reference(),
+        'bob': reference(),                        # an exact duplicate of alice
+        'carol': sample('partial'),
+        'dave': sample('skeleton'),
+        'erin': sample('trapping'),
+        'frank': sample('hanging'),
+        'grace': {'Sources/Submission/Optimizers.swift': open(os.path.join(ROOT, 'submissions', 'compile-error', 'Sources', 'Submission', 'Optimizers.swift')).read()},
+        'heidi': mutate([('Optimizers.swift', 'let vHat = firstMoment[i] / muCorrection', 'let vHat = firstMoment[i]')]),
+        'ivan': mutate([('Optimizers.swift', 'momentumRate * v - learningRate * g', 'momentumRate * v + learningRate * g')]),
+        'judy': mutate([('Conv.swift', 'dx[xRow + ox * sx] += wv * error', 'dx[xRow + ox] += wv * error'),
+                        ('Conv.swift', 'accumulated += error * x[xRow + ox * sx]', 'accumulated += error * x[xRow + ox]')]),
+        # Convolution instead of correlation, consistently: passes the public tests, not the hidden ones.
+        'kim': mutate([('Conv.swift', 'let wv = w[((k * g.channels + c) * kh + u) * kw + v]',
+                        'let wv = w[((k * g.channels + c) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)]'),
+                       ('Conv.swift', 'let wIndex = ((k * g.channels + c) * kh + u) * kw + v',
+                        'let wIndex = ((k * g.channels + c) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)')]),
+        'leo': mutate([('Pooling.swift', 'let outHeight = (height - py) / sy + 1, outWidth = (width - px) / sx + 1',
+                        'let outHeight = (height - py + sy - 1) / sy + 1, outWidth = (width - px + sx - 1) / sx + 1')]),
+        'peggy': evil_sgd(FORK_BOMB),
+        'rupert': evil_sgd(MEMORY_HOG),
+        'sybil': evil_sgd(NETWORK),
+        'trent': evil_sgd(read_file(hidden_rubric)),
+        'wendy': mutate([('Initializers.swift', 'let sigma = (2.0 / Double(fanIn)).squareRoot()', 'let sigma = (2.0 / Double(fanOut)).squareRoot()')]),
+    }
+    for student, files in course.items():
+        if only and student not in only: continue
+        write_zip(os.path.join(out, student + '.zip'), files)
+    if not only or 'uma' in only:
+        write_zip(os.path.join(out, 'uma.zip'), reference(), wrapper='uma-submission', junk=True)
+    if not only or 'victor' in only:
+        folder = os.path.join(out, 'victor')
+        shutil.rmtree(folder, ignore_errors=True)
+        for name, text in sample('partial').items():
+            os.makedirs(os.path.dirname(os.path.join(folder, name)), exist_ok=True)
+            open(os.path.join(folder, name), 'w').write(text)
+    tmp = os.path.join(out, '.hostile')
+    hostile.main(tmp)
+    for student, source in [('mallory', 'zip-slip.zip'), ('niaj', 'zip-bomb.zip'), ('olivia', 'symlink.zip')]:
+        if not only or student in only:
+            shutil.copy(os.path.join(tmp, source), os.path.join(out, student + '.zip'))
+    shutil.rmtree(tmp)
+
+if __name__ == '__main__':
+    only = set(sys.argv[sys.argv.index('--only') + 1].split(',')) if '--only' in sys.argv else set()
+    main(sys.argv[1], only)
