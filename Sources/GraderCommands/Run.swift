@@ -73,12 +73,11 @@ extension GraderCommand {
             defer { input.cleanUp() }
             let (absolute, name) = (input.folder, input.name)
             let interactive = isatty(STDERR_FILENO) == 1 && format == .text
-            let session = GradingSession(
+            var session = GradingSession(
                 rubric: rubric, executable: ExerciseKitLocation.executablePath(),
                 onlyGroups: groups, onlyChecks: checks,
                 progress: { if interactive { FileHandle.standardError.write(Data("\($0)\n".utf8)) } })
             var report: SubmissionReport
-            var session = session
             session.referencePath = reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             do {
                 report = try session.grade(submissionAt: absolute, name: name)
