@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the sample course: one zip (or folder) per student, for `grader batch`.
 
-Usage: python3 scripts/make-course.py OUT_DIR [--only id,id,...]
+Usage: python3 scripts/make-course.py OUT_DIR [--only id,id,...] [--hidden-rubric FILE]
 Standard library only; built from reference/ and submissions/ so it follows them.
 Each student is correct, partial, buggy in one distinct way, crashing, hanging, hostile, or
 tries something the sandbox must stop (and would then get a wrong update in Sgd: contained, the
@@ -64,12 +64,13 @@ func sandboxProbe() -> Bool {
     return started >= 200
 }
 '''
-MEMORY_HOG = '''/// Allocates and touches 20 GiB.
+MEMORY_HOG = '''/// Maps and touches 20 GiB (mmap: an unused malloc would be optimised away).
 func sandboxProbe() -> Bool {
     let size = 20 << 30
-    guard let block = malloc(size) else { return false }
+    let block = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+    guard let block, block != MAP_FAILED else { return false }
     memset(block, 1, size)
-    free(block)
+    munmap(block, size)
     return true
 }
 '''
@@ -103,9 +104,8 @@ def write_zip(path, files, wrapper=None, junk=False):
             zf.writestr('__MACOSX/._Package.swift', b'\x00\x05\x16\x07')
             zf.writestr('.DS_Store', b'\x00\x00\x00\x01Bud1')
 
-def main(out, only):
+def main(out, only, hidden_rubric):
     os.makedirs(out, exist_ok=True)
-    hidden_rubric = os.path.join(ROOT, 'rubric', 'course-hidden.json')
     spec = importlib.util.spec_from_file_location('hostile', os.path.join(ROOT, 'scripts', 'make-hostile-zips.py'))
     hostile = importlib.util.module_from_spec(spec); spec.loader.exec_module(hostile)
     course = {
@@ -153,4 +153,6 @@ def main(out, only):
 
 if __name__ == '__main__':
     only = set(sys.argv[sys.argv.index('--only') + 1].split(',')) if '--only' in sys.argv else set()
-    main(sys.argv[1], only)
+    # The file trent tries to read: the hidden rubric the batch will use.
+    hidden = sys.argv[sys.argv.index('--hidden-rubric') + 1] if '--hidden-rubric' in sys.argv else os.path.join(ROOT, 'rubric', 'course-hidden.json')
+    main(sys.argv[1], only, os.path.abspath(hidden))

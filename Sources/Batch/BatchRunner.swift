@@ -148,7 +148,7 @@ public struct BatchRunner {
         var folders = [URL(fileURLWithPath: options.rubricPath).standardizedFileURL.deletingLastPathComponent().path,
                        URL(fileURLWithPath: options.directory).standardizedFileURL.path,
                        URL(fileURLWithPath: options.out).standardizedFileURL.path,
-                       URL(fileURLWithPath: SubmissionBuilder.defaultCacheDirectory).deletingLastPathComponent().path]
+                       URL(fileURLWithPath: SubmissionBuilder.defaultCacheDirectory).standardizedFileURL.path]
         if let reference = options.referencePath { folders.append(URL(fileURLWithPath: reference).standardizedFileURL.path) }
         // A folder the sandbox user cannot reach anyway (under /root, mode 700) needs no mask, and
         // bwrap, already unprivileged, could not create the mount point there.

@@ -1,0 +1,169 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import PluginHost
+import Testing
+@testable import Batch
+
+/// `grader batch` on a generated course: sandboxed, parallel, resumable, equal to single runs.
+@Suite(.serialized) struct BatchTests {
+    static let base = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)").path
+
+    /// A small, fast rubric with hidden differential groups (the full one is in rubric/course-hidden.json).
+    static let rubric: String = {
+        let folder = base + "/rubric"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/hidden.json"
+        try? """
+            {"exercise": "Ex2", "title": "batch test", "examPercentage": 3, "seed": 1337, "dataDirectory": "\(TestSupport.repository)/rubric/data",
+             "groups": [{"name": "TestOptimizers2", "percent": 8}, {"name": "TestFlatten", "percent": 2}, {"name": "TestPooling", "percent": 15},
+                        {"name": "HiddenConv", "percent": 10, "differential": true, "visibility": "hidden", "parameters": {"cases": 4}},
+                        {"name": "HiddenOptimizers", "percent": 5, "differential": true, "visibility": "hidden"}],
+             "intake": {"maxEntries": 1000, "maxEntryBytes": 10485760, "maxTotalBytes": 52428800, "maxCompressionRatio": 100},
+             "limits": {"checkTimeoutSeconds": 10, "compileTimeoutSeconds": 180, "memoryMiB": 4096, "cpuSeconds": 600}}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }()
+
+    static func course(_ name: String, _ students: [String]) -> String {
+        let folder = base + "/" + name
+        let process = Process()
+        process.standardOutput = FileHandle.nullDevice
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestSupport.repository + "/scripts/make-course.py", folder,
+                             "--only", students.joined(separator: ","), "--hidden-rubric", rubric]
+        try? process.run()
+        process.waitUntilExit()
+        return folder
+    }
+
+    static let wellBehaved = ["alice", "bob", "carol", "erin", "kim", "mallory", "olivia", "victor"]
+
+    /// The sandbox needs root (a uid per job), bubblewrap, and a grader the sandbox user can read.
+    static let sandboxUsable = getuid() == 0 && Sandbox.isAvailable()
+        && BatchRunner.isReachableByOthers(URL(fileURLWithPath: TestSupport.graderExecutable).deletingLastPathComponent().path)
+        && BatchRunner.isReachableByOthers(TestSupport.repository + "/rubric/data")
+
+    func batch(_ directory: String, out: String, jobs: Int = 2, extra: [String] = []) throws -> (code: Int32, output: String, error: String) {
+        try TestSupport.runGrader(["batch", directory, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "\(jobs)", "--out", out]
+                                  + (Self.sandboxUsable ? [] : ["--no-sandbox"]) + extra)
+    }
+
+    /// Whether a TCP connection to 127.0.0.1:port succeeds from the test process.
+    static func loopbackAccepts(port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    func gradebook(_ out: String) throws -> [String: [String: String]] {
+        let lines = try String(contentsOfFile: out + "/gradebook.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var rows: [String: [String: String]] = [:]
+        for line in lines.dropFirst() {
+            let cells = line.split(separator: ",", maxSplits: header.count - 1, omittingEmptySubsequences: false).map(String.init)
+            rows[cells[0]] = Dictionary(uniqueKeysWithValues: zip(header, cells))
+        }
+        return rows
+    }
+
+    @Test func gradesACourseLikeSingleRunsAndWritesEveryReport() throws {
+        let course = Self.course("course", Self.wellBehaved)
+        let out = Self.base + "/out"
+        let run = try batch(course, out: out)
+        #expect(run.code == 0, "\(run.error)")
+        let rows = try gradebook(out)
+        #expect(rows.count == Self.wellBehaved.count)
+        #expect(rows["alice"]?["total"] == "40" && rows["alice"]?["status"] == "graded")
+        #expect(rows["bob"]?["total"] == rows["alice"]?["total"], "a duplicate gets the same grade")
+        #expect(rows["kim"]?["HiddenConv"] == "0" && rows["kim"]?["TestPooling"] == "15", "a flipped kernel fails only the hidden tests")
+        #expect(rows["erin"]?["TestOptimizers2"] == "0" && rows["erin"]?["status"] == "graded", "a trap costs its check, not the grade")
+        #expect(rows["mallory"]?["status"] == "not gradable" && rows["mallory"]?["reason"]?.contains("zip slip") == true)
+        #expect(rows["olivia"]?["reason"]?.contains("symbolic link") == true)
+        #expect(rows["victor"]?["status"] == "graded", "a folder is a submission too")
+        // Every well-behaved submission's grade equals its grade when run alone.
+        for student in ["carol", "kim", "erin"] {
+            let alone = try TestSupport.runGrader(["run", "--format", "json", "--rubric", Self.rubric, "--reference", "reference",
+                                                   "--report-dir", Self.base + "/report", course + "/\(student).zip"])
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(alone.output.utf8)) as? [String: Any])
+            #expect("\(json["score"].map { "\($0)" } ?? "")" == rows[student]?["total"], "\(student)")
+        }
+        for file in ["summary.md", "junit.xml", "results/alice.json", "feedback/kim.md", "feedback/mallory.md"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
+        }
+        let feedback = try String(contentsOfFile: out + "/feedback/kim.md", encoding: .utf8)
+        #expect(feedback.contains("| HiddenConv | 0 / 10 | hidden test |") && !feedback.contains("kernel flipped"), "hidden details stay hidden")
+        let results = try String(contentsOfFile: out + "/results/kim.json", encoding: .utf8)
+        #expect(results.contains("your output equals the reference with the kernel flipped"), "the TA sees them")
+        let junit = try XMLDocument(contentsOf: URL(fileURLWithPath: out + "/junit.xml"))
+        #expect(try junit.nodes(forXPath: "//testsuite").count == Self.wellBehaved.count)
+        // Rerunning grades nothing: every submission is unchanged.
+        let again = try batch(course, out: out)
+        #expect(again.error.contains("grading 0 submissions (8 unchanged, already graded)"), "\(again.error)")
+    }
+
+    @Test func killedMidBatchResumesAndMatchesAnUninterruptedRun() throws {
+        let course = Self.course("resume-course", ["alice", "carol", "kim", "victor"])
+        let full = Self.base + "/full"
+        _ = try batch(course, out: full, jobs: 2)
+
+        let out = Self.base + "/resumed"
+        let log = Self.base + "/resume.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestSupport.graderExecutable)
+        process.arguments = ["batch", course, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "1", "--out", out]
+            + (Self.sandboxUsable ? [] : ["--no-sandbox"])
+        process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repository)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8))?.contains("[2/4]") ?? false) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let store = try BatchStore(path: out + "/grades.sqlite")
+        let finished = try store.submissions().filter { $0.status != "in progress" }.count
+        #expect(finished >= 2 && finished < 4, "killed mid-batch with \(finished) finished")
+
+        let resumed = try batch(course, out: out, jobs: 2)
+        #expect(resumed.code == 0)
+        #expect(resumed.error.contains("grading \(4 - finished) submissions (\(finished) unchanged, already graded)"), "\(resumed.error)")
+        #expect(try String(contentsOfFile: out + "/gradebook.csv", encoding: .utf8) == String(contentsOfFile: full + "/gradebook.csv", encoding: .utf8))
+    }
+
+    @Test(.enabled(if: sandboxUsable))
+    func hostileCodeIsContainedByTheSandbox() throws {
+        // A listener on the host's loopback: reachable from here, not from inside the sandbox.
+        let listener = Process()
+        listener.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        listener.arguments = ["python3", "-c", "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', 47800)); s.listen(64); time.sleep(150)"]
+        listener.standardOutput = FileHandle.nullDevice
+        listener.standardError = FileHandle.nullDevice
+        try listener.run()
+        defer { kill(listener.processIdentifier, SIGKILL); listener.waitUntilExit() }
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(Self.loopbackAccepts(port: 47800), "the listener is reachable from the host, so a failure inside is the sandbox's doing")
+        let course = Self.course("hostile-course", ["peggy", "rupert", "sybil", "trent", "alice"])
+        let out = Self.base + "/hostile-out"
+        let run = try batch(course, out: out)
+        #expect(run.code == 0, "\(run.error)")
+        let rows = try gradebook(out)
+        // Each tries its attack in Sgd and returns a wrong update if it got through.
+        for student in ["peggy", "rupert", "sybil", "trent"] {
+            #expect(rows[student]?["TestOptimizers2"] == "8", "\(student)'s attack was contained: \(rows[student] ?? [:])")
+            #expect(rows[student]?["total"] == rows["alice"]?["total"], "\(student) loses nothing else, and costs alice nothing")
+        }
+        let store = try BatchStore(path: out + "/grades.sqlite")
+        let probe = try store.results(of: "trent").first { $0.id == "TestOptimizers2.sgd" }
+        #expect(probe?.status == .passed)
+    }
+}
