@@ -6,7 +6,7 @@ BIN := .build/release
 SYSTEM_PACKAGES ?= libzip-dev pkg-config python3 bubblewrap libsqlite3-dev
 SAMPLES := reference submissions/skeleton submissions/partial submissions/trapping submissions/hanging
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench clean course hostile-zips
 
 # Installs missing Debian packages when root; otherwise prints the exact command.
 deps:
@@ -28,12 +28,23 @@ demo: build
 	@echo; echo "################ hw5 (functional): reference ################"
 	@$(BIN)/grader run --bonus --rubric rubric/hw5.json --report-dir grader-report reference
 	@echo; echo "Loss curves: grader-report/*.svg"
+	@$(MAKE) --no-print-directory course
+	@echo; echo "################ TA batch: the sample course (sandboxed, hidden tests, --jobs 2) ################"
+	@$(BIN)/grader batch submissions/course --rubric rubric/course-hidden.json --reference reference --jobs 2 --out grader-out/course $(BATCH_FLAGS)
+	@echo; cat grader-out/course/gradebook.csv; echo; head -20 grader-out/course/summary.md
+
+# The sample course for `grader batch` (generated from reference/ and submissions/, git-ignored).
+course:
+	@rm -rf submissions/course && python3 scripts/make-course.py submissions/course
+
+hostile-zips:
+	python3 scripts/make-hostile-zips.py submissions/hostile
 
 test: deps
 	$(SWIFT) test
 
-bench: build
+bench: build course
 	bash scripts/bench.sh
 
 clean:
-	rm -rf .build .build-*
+	rm -rf .build .build-* grader-out grader-report submissions/course

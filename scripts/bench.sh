@@ -64,6 +64,22 @@ if [ "${BENCH_NUMPY:-1}" != 0 ] && [ -f "$baseline" ] && python3 -c 'import nump
   numpy_cnn=$(python3 "$baseline" cnn 0 10000 rubric/data/mnist14 | sed -E 's/.*test_acc=([0-9.]+) train_time=([0-9.]+)s.*/\2 s (accuracy \1)/')
 fi
 
+echo "Batch: the sample course (submissions/course), sandboxed, at --jobs 1 and --jobs 2…" >&2
+declare -A batch_wall
+for jobs in 1 2; do
+  start=$(now)
+  "$GRADER" batch submissions/course --rubric rubric/course-hidden.json --reference reference --jobs "$jobs" \
+    --out "$scratch/batch-$jobs" --regrade >/dev/null 2>&1
+  batch_wall[$jobs]=$(elapsed "$start" "$(now)")
+done
+phases=$(python3 - "$scratch/batch-2/grades.sqlite" <<'PY'
+import sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute("select count(*), avg(unzipSeconds), avg(compileSeconds), avg(checkSeconds), avg(trainingSeconds), avg(wallSeconds), max(wallSeconds) from submission where status != 'not gradable'").fetchone()
+print("| %d gradable submissions, mean per submission | %.3f s | %.2f s | %.2f s | %.2f s | %.2f s (max %.1f s) |" % rows)
+PY
+)
+course_size=$(ls submissions/course | wc -l)
+
 {
   echo "# Benchmarks"
   echo
@@ -92,6 +108,19 @@ fi
   echo
   echo "Training times per run: MLP ${mlp_times[*]} s; CNN ${cnn_times[*]} s. The time counts the harness's"
   echo "loop too (per-sample calls, summing the dense gradients), as a student's submission is timed."
+  echo
+  echo "## TA batch: the sample course ($course_size submissions, rubric/course-hidden.json, sandboxed, one run each)"
+  echo
+  echo "| --jobs | wall time | speed-up |"
+  echo "|---|---|---|"
+  echo "| 1 | ${batch_wall[1]} s | 1.00x |"
+  echo "| 2 | ${batch_wall[2]} s | $(awk -v a="${batch_wall[1]}" -v b="${batch_wall[2]}" 'BEGIN {printf "%.2f", a / b}')x (target: near 2x) |"
+  echo
+  echo "Per-submission phases (from grades.sqlite of the --jobs 2 run; compile includes the sandbox):"
+  echo
+  echo "| | unzip | compile | checks | of which training | wall |"
+  echo "|---|---|---|---|---|---|"
+  echo "$phases"
   echo
   echo "Compile times per run: ${compile_times[*]} s."
 } > BENCHMARKS.md

@@ -66,7 +66,8 @@ public struct BatchReports {
         var lines = [(["id", "status", "total", "maximum"] + scoredGroups.map(\.name) + ["reason"]).joined(separator: ",")]
         for item in graded {
             let points = scoredGroups.map { group in Self.number(item.sheet.groups.first { $0.name == group.name }?.earned ?? 0) }
-            let reason = item.row.failure.map { String($0.split(separator: "\n").first ?? "") } ?? ""
+            // The reason's first two lines: "does not compile:" and the first error with its file and line.
+            let reason = item.row.failure.map { $0.split(separator: "\n").prefix(2).joined(separator: " ") } ?? ""
             lines.append(([Self.csv(item.row.id), item.row.status, Self.number(item.sheet.total), Self.number(item.row.maximum)]
                           + points + [Self.csv(reason)]).joined(separator: ","))
         }

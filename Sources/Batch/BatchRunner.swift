@@ -20,13 +20,15 @@ public struct BatchRunner {
         public var sandboxed: Bool
         public var executable: String
 
+        /// Paths are made absolute: the sandbox binds them by path.
         public init(directory: String, rubricPath: String, out: String, jobs: Int, referencePath: String?,
                     regrade: Bool, sandboxed: Bool, executable: String) {
-            self.directory = directory
-            self.rubricPath = rubricPath
-            self.out = out
+            func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+            self.directory = absolute(directory)
+            self.rubricPath = absolute(rubricPath)
+            self.out = absolute(out)
             self.jobs = jobs
-            self.referencePath = referencePath
+            self.referencePath = referencePath.map(absolute)
             self.regrade = regrade
             self.sandboxed = sandboxed
             self.executable = executable
