@@ -1,4 +1,5 @@
 import Foundation
+import PluginHost
 import Rubric
 
 /// Finds a submission's files as the original `dispatch.py` does: a required name matches any file
@@ -17,31 +18,8 @@ public struct LayoutCheck: Sendable {
 
     public var isComplete: Bool { missing.isEmpty && ambiguous.isEmpty }
 
-    /// Folder names never searched: build products, editor state, tests, VCS.
-    static let skippedFolders: Set<String> = [".build", ".swiftpm", ".git", "__MACOSX", "Tests", "Packages"]
-
-    /// Every regular file below `root` (relative paths, sorted), skipping build and hidden folders.
-    public static func files(in root: String, excluding excluded: Set<String> = []) -> [String] {
-        var result: [String] = []
-        func walk(_ relative: String) {
-            let folder = relative.isEmpty ? root : "\(root)/\(relative)"
-            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-            for entry in entries.sorted() {
-                let path = relative.isEmpty ? entry : "\(relative)/\(entry)"
-                guard let type = (try? FileManager.default.attributesOfItem(atPath: "\(root)/\(path)"))?[.type] as? FileAttributeType else { continue }
-                if type == .typeDirectory {
-                    if !entry.hasPrefix(".") && !skippedFolders.contains(entry) && !entry.hasPrefix(".build") { walk(path) }
-                } else if type == .typeRegular, entry != ".DS_Store", !excluded.contains("\(root)/\(path)") {
-                    result.append(path)
-                }
-            }
-        }
-        walk("")
-        return result
-    }
-
     public init(folder: String, layout: Rubric.Layout, excluding excluded: Set<String> = []) {
-        let files = Self.files(in: folder, excluding: excluded)
+        let files = SubmissionSources.files(in: folder, excluding: excluded)
         func matches(_ name: String) -> [String] {
             files.filter { URL(fileURLWithPath: $0).lastPathComponent.lowercased() == name.lowercased() }
         }

@@ -163,26 +163,32 @@ public enum SubmissionSources {
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw PluginHostError.notASubmission(path: root, reason: "not a folder")
         }
-        var found: [String] = []
+        let found = files(in: root).filter { path in
+            path.hasSuffix(".swift") && !(path == "Package.swift" || (path.hasPrefix("Package@swift") && !path.contains("/")))
+        }
+        guard !found.isEmpty else { throw GradingFailure.noSources(path: root) }
+        return found
+    }
+
+    /// Every regular file below `root` (relative paths, sorted), skipping hidden and excluded
+    /// folders and `.DS_Store`; symlinks are not followed. `dispatch` and `grader check` look for
+    /// required files in exactly what the build compiles from.
+    public static func files(in root: String, excluding excluded: Set<String> = []) -> [String] {
+        var result: [String] = []
         func walk(_ relative: String) {
             let folder = relative.isEmpty ? root : "\(root)/\(relative)"
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
             for entry in entries.sorted() {
                 let path = relative.isEmpty ? entry : "\(relative)/\(entry)"
-                let full = "\(root)/\(path)"
-                guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
-                      let type = attributes[.type] as? FileAttributeType else { continue }
+                guard let type = (try? FileManager.default.attributesOfItem(atPath: "\(root)/\(path)"))?[.type] as? FileAttributeType else { continue }
                 if type == .typeDirectory {
-                    if entry.hasPrefix(".") || excludedFolders.contains(entry) || entry.hasPrefix(".build") { continue }
-                    walk(path)
-                } else if type == .typeRegular, entry.hasSuffix(".swift"),
-                          !(relative.isEmpty && (entry == "Package.swift" || entry.hasPrefix("Package@swift"))) {
-                    found.append(path)
+                    if !entry.hasPrefix(".") && !excludedFolders.contains(entry) { walk(path) }
+                } else if type == .typeRegular, entry != ".DS_Store", !excluded.contains("\(root)/\(path)") {
+                    result.append(path)
                 }
             }
         }
         walk("")
-        guard !found.isEmpty else { throw GradingFailure.noSources(path: root) }
-        return found
+        return result
     }
 }

@@ -119,15 +119,20 @@ struct Mutation: CustomStringConvertible, Sendable {
 struct MutationError: Error, CustomStringConvertible { let description: String }
 
 @Suite struct MutationTests {
-    /// Every mutation compiles and is caught by the group that should catch it, by the named checks.
-    @Test(arguments: Mutation.all)
-    func mutationIsCaughtByItsGroup(_ mutation: Mutation) throws {
+    /// The mutated reference, compiled (the temporary sources are removed again), in a worker.
+    static func supervisor(for mutation: Mutation) throws -> WorkerSupervisor {
         let root = try mutation.materialize()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let build = try TestSupport.builder().build(submissionAt: root, abiVersion: 1)
-        let supervisor = WorkerSupervisor(configuration: .init(
+        return WorkerSupervisor(configuration: .init(
             executable: TestSupport.graderExecutable, libraryPath: build.libraryPath,
             checkTimeoutSeconds: 60, memoryMiB: 4096, cpuSeconds: 600))
+    }
+
+    /// Every mutation compiles and is caught by the group that should catch it, by the named checks.
+    @Test(arguments: Mutation.all)
+    func mutationIsCaughtByItsGroup(_ mutation: Mutation) throws {
+        let supervisor = try Self.supervisor(for: mutation)
         let group = try #require(CheckCatalog.group(named: mutation.group))
         var failed: [String] = []
         for check in group.checks {
@@ -143,12 +148,7 @@ struct MutationError: Error, CustomStringConvertible { let description: String }
     /// not the bias gradient.
     @Test func softConvPinpointsAForwardBug() throws {
         let mutation = try #require(Mutation.all.first { $0.name == "conv-forward-flips-kernel" })
-        let root = try mutation.materialize()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let build = try TestSupport.builder().build(submissionAt: root, abiVersion: 1)
-        let supervisor = WorkerSupervisor(configuration: .init(
-            executable: TestSupport.graderExecutable, libraryPath: build.libraryPath,
-            checkTimeoutSeconds: 60, memoryMiB: 4096, cpuSeconds: 600))
+        let supervisor = try Self.supervisor(for: mutation)
         let statuses = try ["forward", "gradientBias"].map { try supervisor.run(check: "SoftConvTests.\($0)", seed: 1337).status }
         #expect(statuses == [.failed, .passed])
     }
