@@ -118,7 +118,11 @@ public struct BatchRunner {
             session.cacheDirectory = "\(work)/build"
             session.referencePath = options.referencePath
             if options.sandboxed {
-                let sandbox = Sandbox(workDirectory: work, masked: maskedFolders, readOnly: [rubric.dataDirectory].compactMap { $0 },
+                // Bound back read-only over the fresh /tmp and the masks: the data sets, and the grader's
+                // own build (worker binary, ExerciseKit module and library), wherever they live.
+                let graderBuild = URL(fileURLWithPath: options.executable).resolvingSymlinksInPath().deletingLastPathComponent().path
+                let sandbox = Sandbox(workDirectory: work, masked: maskedFolders,
+                                      readOnly: [rubric.dataDirectory, graderBuild].compactMap { $0 },
                                       uid: 61_000 + UInt32(slot))
                 try FileManager.default.createDirectory(atPath: "\(work)/build", withIntermediateDirectories: true)
                 try sandbox.prepareWorkDirectory()
