@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 GRADER=.build/release/grader
 RUNS=${BENCH_RUNS:-5}
 scratch=$(mktemp -d)
+chmod 755 "$scratch"  # the batch sandbox's user must reach its work folders in here
 trap 'rm -rf "$scratch"' EXIT
 
 now() { date +%s.%N; }

@@ -74,6 +74,18 @@ public struct BatchRunner {
         }
     }
 
+    /// Why the sandbox cannot work with these folders, if it cannot: its user must reach the work
+    /// folders and the grader's build through folders that let others pass (o+x).
+    public func sandboxProblem() -> String? {
+        guard options.sandboxed else { return nil }
+        let graderBuild = URL(fileURLWithPath: options.executable).resolvingSymlinksInPath().deletingLastPathComponent().path
+        for (what, folder) in [("the output folder", options.out), ("the grader's build", graderBuild), ("the data folder", rubric.dataDirectory ?? "")]
+        where !folder.isEmpty && !Self.isReachableByOthers(folder) {
+            return "\(what) \(folder) is not reachable by the sandbox's unprivileged user (a folder on its path lacks o+x): use another location or chmod o+x"
+        }
+        return nil
+    }
+
     /// Grades what is pending; `report` is called after each submission with its stored row.
     public func run(_ work: [(Entry, String)], report: @escaping @Sendable (BatchStore.Submission) -> Void) throws {
         let queue = WorkQueue(work)

@@ -60,6 +60,7 @@ extension GraderCommand {
             let runner = try BatchRunner(options: .init(
                 directory: directory, rubricPath: rubric, out: out, jobs: jobs, referencePath: reference,
                 regrade: regrade, sandboxed: !noSandbox, executable: ExerciseKitLocation.executablePath()))
+            if let problem = runner.sandboxProblem() { throw HarnessFailure(problem) }
             let entries = try runner.entries()
             let pending = try runner.pending(entries)
             let progress = BatchProgress(total: pending.count, skipped: entries.count - pending.count)
