@@ -46,7 +46,26 @@ struct Mutation: CustomStringConvertible, Sendable {
         Mutation("conv-gradient-bias-not-summed-over-batch", "Conv.swift",
                  [("for i in 0..<outPlane { gradB[k] += e[eBase + i] }", "if b == 0 { for i in 0..<outPlane { gradB[k] += e[eBase + i] } }")],
                  group: "TestConv", failing: ["gradientBias"]),
-        Mutation("pooling-backward-all-ties", "Pooling.swift", replacesFile: true,
+        Mutation("pooling-backward-all-ties", "Pooling.swift",
+                 [("    private var maximumIndices: [Int] = []\n",
+                   "    private var maximumIndices: [Int] = []\n    private var lastInput: [Double] = []\n"),
+                  ("        inputShape = inputTensor.shape\n", "        inputShape = inputTensor.shape\n        lastInput = inputTensor.scalars\n"),
+                  ("for (o, index) in maximumIndices.enumerated() { inputError[index] += errorTensor.scalars[o] }",
+                   // Every cell equal to its window's maximum receives the error (ties doubled).
+                   """
+                   let (height, width) = (inputShape[2], inputShape[3])
+                   let (py, px, sy, sx) = (poolingShape[0], poolingShape[1], strideShape[0], strideShape[1])
+                   let outHeight = (height - py) / sy + 1, outWidth = (width - px) / sx + 1
+                   for (o, index) in maximumIndices.enumerated() {
+                       let plane = o / (outHeight * outWidth), oy = (o / outWidth) % outHeight, ox = o % outWidth
+                       for u in 0..<py {
+                           for v in 0..<px {
+                               let cell = plane * height * width + (oy * sy + u) * width + ox * sx + v
+                               if lastInput[cell] == lastInput[index] { inputError[cell] += errorTensor.scalars[o] }
+                           }
+                       }
+                   }
+                   """)],
                  group: "TestPooling", failing: ["backwardTies"]),
         Mutation("pooling-output-size-ceil", "Pooling.swift",
                  [("let outHeight = (height - py) / sy + 1, outWidth = (width - px) / sx + 1",

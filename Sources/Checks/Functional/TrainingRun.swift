@@ -54,8 +54,9 @@ struct TrainingRun {
             for index in gradients.indices { gradients[index].scalars.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
             let size = columns[k].count
             var total = 0.0
+            let current = parameters.map(\.tensor)  // fixed for the whole batch
             for i in 0..<size {
-                total += try sample(columns[k][i], targets[k][i], parameters.map(\.tensor), into: &gradients)
+                total += try sample(columns[k][i], targets[k][i], current, into: &gradients)
             }
             losses[iteration] = total / Double(size)
             k = (k + 1) % columns.count
