@@ -33,10 +33,16 @@ let package = Package(
         // MARK: Running student code
         /// The exercise's test groups as checks over a SubmissionRegistry; KS test, tolerances.
         .target(name: "Checks", dependencies: ["GradingModel", "Archive", .product(name: "ExerciseKit", package: "ExerciseKit")]),
-        /// The worker side: dlopen a compiled submission, check its ABI, run requested checks.
-        .target(name: "Worker", dependencies: ["Checks", "GradingModel", .product(name: "ExerciseKit", package: "ExerciseKit")]),
-        /// The host side: compile a submission with swiftc, spawn and supervise workers.
-        .target(name: "PluginHost", dependencies: ["GradingModel", "Rubric"]),
+        /// The binary, framed, validated protocol between the judge and the worker (calls on objects).
+        .target(name: "RemoteObjects", dependencies: [.product(name: "ExerciseKit", package: "ExerciseKit")]),
+        /// The untrusted side: dlopen a compiled submission, check its ABI, execute calls on its objects.
+        .target(name: "Worker", dependencies: ["Checks", "GradingModel", "RemoteObjects", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        /// The trusted side: run the checks against proxies of the worker's objects, and decide.
+        .target(name: "Judge", dependencies: ["Checks", "GradingModel", "RemoteObjects", "PluginHost", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        /// pipe2 and posix_spawn's closefrom, which Swift's Glibc module does not import.
+        .target(name: "CProcess"),
+        /// The host side: compile a submission with swiftc, spawn and supervise judges and workers.
+        .target(name: "PluginHost", dependencies: ["GradingModel", "Rubric", "CProcess"]),
 
         /// Submissions as folders or zips: safe unpacking, layout (required files), the dispatch zip.
         .target(name: "Intake", dependencies: ["Archive", "Rubric", "PluginHost", "GradingModel"]),
@@ -58,7 +64,7 @@ let package = Package(
         // MARK: Commands
         /// Every ParsableCommand: grader run / worker / list, dispatch.
         .target(name: "GraderCommands", dependencies: [
-            "PluginHost", "Worker", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Archive", "Intake", "Batch",
+            "PluginHost", "Worker", "Judge", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Archive", "Intake", "Batch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "grader", dependencies: ["GraderCommands"]),
@@ -67,7 +73,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GraderTests", dependencies: [
             // `grader` is built for the integration tests, which start real workers.
-            "grader", "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker", "Archive", "Intake", "Batch",
+            "grader", "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker", "Judge", "RemoteObjects", "Archive", "Intake", "Batch",
             .product(name: "ExerciseKit", package: "ExerciseKit"),
         ]),
     ]

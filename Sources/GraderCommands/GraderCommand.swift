@@ -11,7 +11,7 @@ public struct GraderCommand: ParsableCommand {
             Students: `grader run --bonus` in your submission folder runs the public tests and prints \
             the exercise's points table. Each failed check shows how to rerun it alone.
             """,
-        subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, Worker.self]
+        subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, Worker.self, JudgeCommand.self]
     )
 
     public init() {}

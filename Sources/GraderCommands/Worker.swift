@@ -3,10 +3,11 @@ import Checks
 import Worker
 
 extension GraderCommand {
-    /// `grader worker`: the isolated process that loads one submission (started by the grader).
+    /// `grader worker`: the isolated process that loads one submission and executes calls on its
+    /// objects (started by `grader judge`).
     struct Worker: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load a compiled submission and run checks requested on stdin (internal).",
+            abstract: "Load a compiled submission and execute calls from the judge (internal).",
             shouldDisplay: false)
 
         @Option(help: "The compiled submission library.")
@@ -21,13 +22,9 @@ extension GraderCommand {
         @Option(help: "The folder of the data sets checks read.")
         var dataDir: String = "rubric/data"
 
-        @Option(help: "The submission's folder (for submitted files such as mlp.npz).")
-        var submissionDir: String?
-
         func run() throws {
             let limits = WorkerLoop.Limits(memoryBytes: UInt64(memoryMib) << 20, cpuSeconds: UInt64(cpuSeconds))
             CheckEnvironment.dataDirectory = dataDir
-            CheckEnvironment.submissionDirectory = submissionDir
             let code = WorkerLoop.run(libraryPath: library, limits: limits)
             if code != 0 { throw ExitCode(code) }
         }

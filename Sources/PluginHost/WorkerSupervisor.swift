@@ -1,14 +1,17 @@
 import Foundation
 import GradingModel
 
-/// Runs checks of one compiled submission in `grader worker` processes.
+/// Runs checks of one compiled submission, through a judge.
 ///
-/// One worker serves checks one at a time while it lives. When a check crashes the worker
-/// (a trap ends it with SIGILL) or exceeds its time limit (the process group is killed), that
-/// check is reported as errored and a fresh worker takes the remaining checks.
+/// The host starts `grader judge` (trusted: it never loads student code), which starts the
+/// sandboxed `grader worker` that loads the submission. The judge runs each check's body against
+/// proxies of the worker's objects and decides the result; the host only reads the judge's
+/// answers. A crash or hang of student code costs the judge one check (it restarts the worker);
+/// should the judge itself fail on an unexpected output, the host reports that check as errored
+/// and starts a new judge for the rest.
 public final class WorkerSupervisor {
     public struct Configuration: Sendable {
-        /// The grader executable, started as `<executable> worker --library …`.
+        /// The grader executable, started as `<executable> judge …`.
         public var executable: String
         public var libraryPath: String
         public var checkTimeoutSeconds: Double
@@ -18,7 +21,7 @@ public final class WorkerSupervisor {
         public var dataDirectory: String = "rubric/data"
         /// The submission's folder, for checks of submitted files (mlp.npz).
         public var submissionDirectory: String?
-        /// A sandbox's command prefix (`setpriv … bwrap … --`); empty runs the worker directly.
+        /// A sandbox's command prefix (`setpriv … bwrap … --`) for the worker; empty runs it directly.
         public var commandPrefix: [String] = []
         /// How long loading the library may take.
         public var loadTimeoutSeconds: Double = 30
@@ -33,65 +36,73 @@ public final class WorkerSupervisor {
     }
 
     private let configuration: Configuration
-    private var worker: ChildProcess?
+    private var judge: ChildProcess?
     /// Contracts the submission registered (known once a worker has loaded it).
     public private(set) var contracts: [String] = []
+    /// Workers started by judges that have ended, and by the current one.
+    private var workersOfEndedJudges = 0
+    private var workersOfCurrentJudge = 0
     /// How many workers were started (1 + restarts).
-    public private(set) var workersStarted = 0
+    public var workersStarted: Int { workersOfEndedJudges + workersOfCurrentJudge }
 
     public init(configuration: Configuration) {
         self.configuration = configuration
+        // A judge that has exited must cost a check, never the grader (a write to its pipe).
+        signal(SIGPIPE, SIG_IGN)
     }
 
-    deinit { stopWorker() }
+    deinit { stopJudge() }
 
     /// Loads the submission in a worker (checking its ABI) and returns the contracts it registers.
     public func load() throws -> [String] {
-        _ = try startWorker()
+        _ = try startJudge()
         return contracts
     }
 
-    /// Starts a worker and waits until it has loaded the submission.
-    func startWorker() throws -> ChildProcess {
-        if let worker { return worker }
-        let process = try ChildProcess(arguments: configuration.commandPrefix + [
-            configuration.executable, "worker", "--library", configuration.libraryPath,
-            "--memory-mib", "\(configuration.memoryMiB)", "--cpu-seconds", "\(configuration.cpuSeconds)",
-            "--data-dir", configuration.dataDirectory,
-        ] + (configuration.submissionDirectory.map { ["--submission-dir", $0] } ?? []), environment: WorkerSupervisor.workerEnvironment)
-        workersStarted += 1
-        switch process.readLine(until: .now() + configuration.loadTimeoutSeconds) {
-        case .line(let line):
-            switch try? JSONDecoder().decode(WorkerReply.self, from: Data(line.utf8)) {
+    var judgeArguments: [String] {
+        let prefix = (try? JSONEncoder().encode(configuration.commandPrefix)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        return [configuration.executable, "judge", "--library", configuration.libraryPath,
+                "--memory-mib", "\(configuration.memoryMiB)", "--cpu-seconds", "\(configuration.cpuSeconds)",
+                "--data-dir", configuration.dataDirectory, "--load-timeout", "\(configuration.loadTimeoutSeconds)",
+                "--worker-prefix-json", prefix]
+            + (configuration.submissionDirectory.map { ["--submission-dir", $0] } ?? [])
+    }
+
+    /// Starts a judge and waits until its worker has loaded the submission.
+    func startJudge() throws -> ChildProcess {
+        if let judge { return judge }
+        let process = try ChildProcess(arguments: judgeArguments)
+        workersOfCurrentJudge = 1
+        switch process.readLine(until: .now() + configuration.loadTimeoutSeconds + 10, maxBytes: 1 << 20) {
+        case .data(let line):
+            switch try? WorkerMessageCoding.decoder.decode(WorkerReply.self, from: Data(line)) {
             case .ready(let contracts)?:
                 self.contracts = contracts
-                worker = process
+                judge = process
                 return process
             case .loadFailed(let reason, let expected?, let found?)? where reason == "ABI mismatch":
                 throw GradingFailure.abiMismatch(expected: expected, found: found)
             case .loadFailed(let reason, _, _)?:
                 throw GradingFailure.loadFailed(reason: reason)
             default:
-                throw GradingFailure.loadFailed(reason: "unexpected worker message: \(line.prefix(200))")
+                throw GradingFailure.loadFailed(reason: "the judge sent an unexpected message: \(String(decoding: line.prefix(200), as: UTF8.self))")
             }
-        case .endOfOutput:
-            _ = process.drainAll(until: .now() + 2)
-            process.kill()
-            let ended = process.wait()
-            throw GradingFailure.loadFailed(reason: "the worker \(ended.description) while loading the submission\(Self.tail(process))")
+        case .endOfOutput, .oversized:
+            let ended = process.finish(within: .now() + 2)
+            throw GradingFailure.loadFailed(reason: "the grader's judge \(ended.description) while loading the submission\(process.stderrLines())")
         case .timedOut:
             process.kill()
-            _ = process.wait()
             throw GradingFailure.loadFailed(reason: "loading took longer than \(Int(configuration.loadTimeoutSeconds)) s")
         }
     }
 
-    func stopWorker() {
-        guard let worker else { return }
-        worker.closeInput()
-        if !worker.drainAll(until: .now() + 2) { worker.kill() }
-        _ = worker.wait()
-        self.worker = nil
+    func stopJudge() {
+        guard let judge else { return }
+        judge.closeInput()
+        _ = judge.finish(within: .now() + 3)
+        self.judge = nil
+        workersOfEndedJudges += workersOfCurrentJudge
+        workersOfCurrentJudge = 0
     }
 
     /// Runs one check (`Group.check`) and returns its result, whatever the submission does.
@@ -99,52 +110,35 @@ public final class WorkerSupervisor {
                     parameters: [String: Double]? = nil) throws -> CheckResult {
         let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
         let (group, name) = (parts[0], parts.count > 1 ? parts[1] : "")
-        let process = try startWorker()
+        let process = try startJudge()
         let timeout = timeoutSeconds ?? configuration.checkTimeoutSeconds
-        let request = WorkerRequest(check: id, seed: seed, parameters: parameters)
-        guard let data = try? JSONEncoder().encode(request) else {
-            return CheckResult(group: group, name: name, status: .errored, message: "could not encode the request")
-        }
+        let request = WorkerRequest(check: id, seed: seed, parameters: parameters, timeoutSeconds: timeout)
         let start = DispatchTime.now()
-        process.writeLine(String(decoding: data, as: UTF8.self))
-        let outcome = process.readLine(until: start + timeout)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        switch outcome {
-        case .line(let line):
-            if case .result(let result)? = try? JSONDecoder().decode(WorkerReply.self, from: Data(line.utf8)) {
-                return result
-            }
-            stopWorker()
-            return CheckResult(group: group, name: name, status: .errored,
-                               message: "the worker sent an unreadable reply: \(line.prefix(200))", seconds: seconds)
-        case .endOfOutput:
-            _ = process.drainAll(until: .now() + 2)
-            let ended = process.wait()
-            worker = nil
-            return CheckResult(group: group, name: name, status: .errored,
-                               message: "\(ended.description)\(Self.tail(process))", seconds: seconds)
-        case .timedOut:
+        func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+        func judgeFailed(_ what: String) -> CheckResult {
+            let tail = process.stderrLines()
             process.kill()
-            _ = process.wait()
-            worker = nil
+            stopJudge()
             return CheckResult(group: group, name: name, status: .errored,
-                               message: "timed out after \(Self.format(timeout)) s (an endless loop, or far too slow)",
-                               seconds: seconds)
+                               message: "the grader failed while checking your outputs (\(what)); tell the TA, this is the harness's fault\(tail)",
+                               seconds: seconds())
         }
-    }
-
-    /// The worker's environment additions: no interactive backtracer (it takes seconds and buries
-    /// the one useful line, "Fatal error: Index out of range").
-    static let workerEnvironment = ["SWIFT_BACKTRACE": "enable=no"]
-
-    /// The last lines the submission printed on stderr, as context for a crash.
-    static func tail(_ process: ChildProcess) -> String {
-        let text = String(decoding: process.stderrTail, as: UTF8.self)
-        let lines = text.split(separator: "\n").suffix(6)
-        return lines.isEmpty ? "" : "\nlast output:\n" + lines.map { "  \($0)" }.joined(separator: "\n")
-    }
-
-    static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? "\(Int(seconds))" : String(format: "%.1f", seconds)
+        guard let data = try? WorkerMessageCoding.encoder.encode(request),
+              process.writeLine(String(decoding: data, as: UTF8.self)) else { return judgeFailed("its judge did not take the request") }
+        // The judge enforces the check's limit on the worker; its own margin covers the worker's restart.
+        switch process.readLine(until: start + timeout + configuration.loadTimeoutSeconds + 30) {
+        case .data(let line):
+            guard case .result(let result, let workers)? = try? WorkerMessageCoding.decoder.decode(WorkerReply.self, from: Data(line)) else {
+                return judgeFailed("an unreadable answer from its judge")
+            }
+            workersOfCurrentJudge = workers
+            return result
+        case .endOfOutput:
+            return judgeFailed("its judge \(process.finish(within: .now() + 2).description)")
+        case .timedOut:
+            return judgeFailed("its judge did not answer in time")
+        case .oversized(let limit):
+            return judgeFailed("an answer over \(limit >> 20) MiB")
+        }
     }
 }

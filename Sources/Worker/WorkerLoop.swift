@@ -2,14 +2,19 @@ import Checks
 import ExerciseKit
 import Foundation
 import GradingModel
+import RemoteObjects
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The worker process: loads one compiled submission and runs the checks the host asks for.
+/// The worker process: loads one compiled submission and executes calls on its objects.
 ///
-/// Results go to the original stdout, which is kept as a private descriptor; the submission's own
-/// `print`s are redirected to stderr, so they cannot be mistaken for (or forge) results.
+/// It decides nothing. The judge (a trusted process that never loads student code) sends calls
+/// as binary frames ("make a Conv", "forward this tensor on handle 3"); the worker runs the
+/// student's code and sends back what it returned or threw. Whatever student code writes on any
+/// descriptor can therefore only ever be an answer to the call the judge is waiting for, checked
+/// there like any other answer. The channel is a private copy of stdin/stdout; fd 0 reads
+/// /dev/null and fd 1 goes to stderr, so a submission's `print` never lands in the channel.
 public enum WorkerLoop {
     /// Limits the worker applies to itself before it loads untrusted code.
     public struct Limits: Sendable {
@@ -24,10 +29,12 @@ public enum WorkerLoop {
         }
     }
 
-    /// Runs until stdin closes; returns the process exit code.
+    /// Runs until the judge closes the channel; returns the process exit code.
     public static func run(libraryPath: String, limits: Limits) -> Int32 {
-        let results = FileHandle(fileDescriptor: dup(STDOUT_FILENO), closeOnDealloc: true)
-        _ = fcntl(results.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        let requests = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+        let replies = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)
+        let devNull = open("/dev/null", O_RDONLY)
+        if devNull >= 0 { dup2(devNull, STDIN_FILENO); close(devNull) }
         dup2(STDERR_FILENO, STDOUT_FILENO)
         // Line-buffered, so what a submission printed before it crashed is not lost with the buffer.
         // (Reached through dlsym: Swift 6 forbids touching the C global `stdout` directly.)
@@ -36,64 +43,35 @@ public enum WorkerLoop {
             setvbuf(file, nil, _IOLBF, 0)
         }
         apply(limits)
-
-        func send(_ reply: WorkerReply) {
-            guard var data = try? JSONEncoder().encode(reply) else { return }
-            data.append(0x0A)
-            results.write(data)
-        }
+        let channel = BlockingFrameChannel(input: requests, output: replies)
 
         let registry: SubmissionRegistry
         switch load(libraryPath) {
         case .success(let loaded):
             registry = loaded
         case .failure(let failure):
-            send(.loadFailed(reason: failure.reason, abiExpected: failure.expected, abiFound: failure.found))
+            channel.send(.loadFailed(reason: failure.reason, expectedABI: failure.expected ?? 0, foundABI: failure.found ?? 0))
             return 1
         }
-        send(.ready(contracts: registry.registeredContracts))
+        channel.send(.ready(contracts: registry.registeredContracts))
 
-        while let line = readLine() {
-            guard let request = try? JSONDecoder().decode(WorkerRequest.self, from: Data(line.utf8)) else { continue }
-            send(.result(check: runCheck(request, registry: registry)))
+        let table = ObjectTable(channel: channel)
+        let invocation = Invocation(registry: registry, table: table)
+        while true {
+            let message: WireMessage?
+            do { message = try channel.receive(maxBytes: WireLimits.maxRequestBytes) } catch {
+                FileHandle.standardError.write(Data("worker: unreadable request: \(error)\n".utf8))
+                return 3
+            }
+            guard case .call(let id, let target, let method, let arguments)? = message else { return 0 }
+            let result: Result<WireValue, ThrownError>
+            do {
+                result = .success(try invocation.run(target: target, method: method, arguments))
+            } catch {
+                result = .failure(ThrownError(error))
+            }
+            guard channel.send(.reply(id: id, result: result)) else { return 0 }
         }
-        return 0
-    }
-
-    /// Runs one check in this process, turning thrown errors into a failed result.
-    public static func runCheck(_ request: WorkerRequest, registry: SubmissionRegistry) -> CheckResult {
-        let parts = request.check.split(separator: ".", maxSplits: 1).map(String.init)
-        let (group, name) = (parts.first ?? request.check, parts.count > 1 ? parts[1] : "")
-        guard let check = CheckCatalog.check(id: request.check) else {
-            return CheckResult(group: group, name: name, status: .failed, message: "unknown check \(request.check)")
-        }
-        RandomSource.shared.seed(request.seed)
-        CheckEnvironment.seed = request.seed
-        CheckEnvironment.parameters = request.parameters ?? [:]
-        _ = CheckNotes.take()
-        _ = CheckArtifacts.take()
-        let start = DispatchTime.now()
-        var status = CheckStatus.passed
-        var message = ""
-        do {
-            try check.run(registry)
-        } catch let failure as CheckFailure {
-            status = .failed
-            message = failure.description
-        } catch let error as ExerciseError {
-            status = .failed
-            message = "\(error)"
-            if case .notImplemented = error { message += "\nhint:     implement it (the skeleton throws this)" }
-        } catch {
-            status = .failed
-            message = "the submission threw \(error)"
-        }
-        let notes = CheckNotes.take()
-        if !notes.isEmpty { message = (notes + [message]).filter { !$0.isEmpty }.joined(separator: "\n") }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        let artifacts = CheckArtifacts.take()
-        return CheckResult(group: group, name: name, status: status, message: message, seconds: seconds,
-                           artifacts: artifacts.isEmpty ? nil : artifacts)
     }
 
     struct LoadFailure: Error {

@@ -11,13 +11,30 @@ public enum CheckEnvironment {
     /// The submission's folder (for submitted files such as mlp.npz), if the host gave one.
     nonisolated(unsafe) public static var submissionDirectory: String?
 
+    /// Runs hw5's training loop with the submission's functions. The judge replaces it with a
+    /// call that runs the loop in the worker (one call instead of millions); this default runs
+    /// it in this process, for a registry of local objects.
+    nonisolated(unsafe) public static var trainer: (_ model: String, _ registry: SubmissionRegistry,
+                                                    _ parameters: [String: Double]) throws -> TrainingProbe.Outcome = { model, registry, parameters in
+        try TrainingProbe.run(model: model, functions: try require(registry.functional, "Functional"), parameters: parameters)
+    }
+
+    /// Seeds the submission's random source too (the judge sends it to the worker).
+    nonisolated(unsafe) public static var seedSubmission: (UInt32) -> Void = { _ in }
+
+    /// Seeds the checks' random source and the submission's (they are one in a local registry).
+    public static func reseed(_ seed: UInt32) {
+        RandomSource.shared.seed(seed)
+        seedSubmission(seed)
+    }
+
     /// A rubric parameter of the current check, or its default.
     static func parameter(_ name: String, default value: Double) -> Double { parameters[name] ?? value }
 }
 
 /// Why a data set could not be read (the harness's fault, not the submission's).
-struct DataError: Error, CustomStringConvertible {
-    let description: String
+public struct DataError: Error, CustomStringConvertible {
+    public let description: String
 }
 
 /// A labelled data set: inputs with the sample on the first axis, labels as class indices.

@@ -6,36 +6,63 @@ import Foundation
 /// (rubric parameters: iterations, learningRate, decay, batchSize, threshold), and the weight
 /// files the student submits (mlp.npz, cnn.npz) scored with the harness's own inference.
 enum TrainingChecks {
+    /// The trained parameters' names and shapes, in the handout's order.
+    static func parameterShapes(_ model: TrainingRun.Model) -> [(String, [Int])] {
+        switch model {
+        case .mlp: return [("w1", [30, 196]), ("b1", [30, 1]), ("w2", [10, 30]), ("b2", [10, 1])]
+        case .cnn: return [("w_conv", [3, 3, 1, 3]), ("b_conv", [3, 1]), ("w_fc", [10, 147]), ("b_fc", [10, 1])]
+        }
+    }
+
+    /// Trains with the submission's functions (in the worker: `CheckEnvironment.trainer`), then
+    /// decides here: the weights' shapes, NaN in the loss, and the test accuracy of the harness's
+    /// own inference on weights the submission trained. The test set never reaches student code.
     static func run(_ model: TrainingRun.Model, _ registry: SubmissionRegistry, defaultThreshold: Double) throws {
-        let functions = try require(registry.functional, "Functional")
+        _ = try require(registry.functional, "Functional")
         let threshold = CheckEnvironment.parameter("threshold", default: defaultThreshold)
-        let train = try MNIST.load("train"), test = try MNIST.load("test")
+        let iterations = Int(CheckEnvironment.parameter("iterations", default: 10_000))
+        let test = try MNIST.load("test")
         try majorityOfThreeSeeds {
-            var run = TrainingRun(model: model, functions: functions)
-            run.iterations = Int(CheckEnvironment.parameter("iterations", default: 10_000))
-            run.learningRate = CheckEnvironment.parameter("learningRate", default: 0.1)
-            run.decay = CheckEnvironment.parameter("decay", default: 0.9)
-            run.batchSize = Int(CheckEnvironment.parameter("batchSize", default: 32))
-            let outcome = try run.run(on: train)
+            let outcome = try CheckEnvironment.trainer(model.rawValue, registry, CheckEnvironment.parameters)
+            let shapes = parameterShapes(model)
+            let names = outcome.parameters.map(\.name), gotShapes = outcome.parameters.map(\.tensor.shape)
+            try expect(names == shapes.map(\.0) && gotShapes == shapes.map(\.1),
+                       expected: "trained parameters \(shapes.map { "\($0.0) \($0.1)" }.joined(separator: ", "))",
+                       got: zip(names, gotShapes).map { "\($0) \($1)" }.joined(separator: ", "),
+                       hint: "run the function groups' checks: they pin the exact shapes")
+            CheckArtifacts.add("loss", shape: [outcome.losses.count], values: outcome.losses)
+            for (name, tensor) in outcome.parameters { CheckArtifacts.add(name, tensor) }
+            if let bad = outcome.losses.firstIndex(where: { !$0.isFinite }) {
+                throw CheckFailure(expected: "a finite training loss", got: "your loss became \(outcome.losses[bad]) at iteration \(bad + 1)",
+                                   hint: "NaN or inf: softmax overflow (subtract the maximum before exp), or a gradient of the wrong sign that makes the weights diverge")
+            }
+            guard outcome.parameters.allSatisfy({ $0.tensor.scalars.allSatisfy(\.isFinite) }) else {
+                throw CheckFailure(expected: "finite trained weights", got: "NaN or inf in the weights", hint: "the weights diverged: check the gradients' signs")
+            }
             let p = outcome.parameters.map(\.tensor)
-            // Inference with the submission's own forward functions, as the skeleton's infer_*.
-            let accuracy = try test.accuracy { x in
-                switch model {
-                case .mlp: return try functions.fc(x: try functions.relu(try functions.fc(x: x, w: p[0], b: p[1])), w: p[2], b: p[3]).argmax()
-                case .cnn:
-                    let features = try functions.pool2x2(try functions.relu(try functions.conv(x: x.reshaped([14, 14, 1]), wConv: p[0], bConv: p[1])))
-                    return try functions.fc(x: features.reshaped([-1, 1]), w: p[2], b: p[3]).argmax()
+            var orientation = ""
+            var accuracy: Double
+            switch model {
+            case .mlp:
+                accuracy = test.accuracy { FunctionalOracle.predictMLP($0, w1: p[0], b1: p[1], w2: p[2], b2: p[3]) }
+            case .cnn:
+                func score(_ kernel: Tensor) -> Double {
+                    test.accuracy { FunctionalOracle.predictCNN($0, wConv: kernel, bConv: p[1], wFC: p[2], bFC: p[3]) }
+                }
+                accuracy = score(p[0])
+                orientation = ", orientation: correlation"
+                if accuracy <= threshold && CheckEnvironment.parameter("acceptConvolution", default: 1) != 0 {
+                    let flipped = score(FunctionalOracle.flipped(p[0]))
+                    if flipped > accuracy { (accuracy, orientation) = (flipped, ", orientation: convolution (kernel flipped)") }
                 }
             }
             let tail = outcome.losses.suffix(100)
             let finalLoss = tail.reduce(0, +) / Double(max(1, tail.count))
             let summary = String(format: "test accuracy %.4f, final loss %.3f (mean of the last 100 iterations), %.1f s for %d iterations",
-                                 accuracy, finalLoss, outcome.seconds, run.iterations)
-            CheckArtifacts.add("loss", shape: [outcome.losses.count], values: outcome.losses)
-            for (name, tensor) in outcome.parameters { CheckArtifacts.add(name, tensor) }
-            try expect(accuracy > threshold && !finalLoss.isNaN,
+                                 accuracy, finalLoss, outcome.seconds, iterations) + orientation
+            try expect(accuracy > threshold,
                        expected: "test accuracy > \(threshold) after training with your functions", got: summary,
-                       hint: "all function groups must pass first; then check that the loss curve falls (NaN: softmax overflow; flat: gradients of the wrong sign or shape)")
+                       hint: "all function groups must pass first; then check that the loss curve falls (flat: gradients of the wrong sign or shape)")
             CheckNotes.add(summary)
         }
     }

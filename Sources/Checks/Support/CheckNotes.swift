@@ -40,7 +40,7 @@ public func majorityOfThreeSeeds(_ attempt: () throws -> Void) throws {
     var passes = 0
     var failures: [CheckFailure] = []
     for offset in 0..<3 {
-        RandomSource.shared.seed(seed &+ UInt32(offset))
+        CheckEnvironment.reseed(seed &+ UInt32(offset))
         do {
             try attempt()
             passes += 1

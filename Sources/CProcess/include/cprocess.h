@@ -1,0 +1,12 @@
+// Two glibc calls Swift's Glibc module does not import (they need _GNU_SOURCE).
+#ifndef CPROCESS_H
+#define CPROCESS_H
+#include <spawn.h>
+
+/// pipe2(fds, O_CLOEXEC): both ends close-on-exec from their creation.
+int cprocess_pipe_cloexec(int fds[2]);
+
+/// posix_spawn_file_actions_addclosefrom_np: the child closes every descriptor >= from.
+int cprocess_spawn_closefrom(posix_spawn_file_actions_t *actions, int from);
+
+#endif

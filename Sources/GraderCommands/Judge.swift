@@ -1,0 +1,48 @@
+import ArgumentParser
+import Checks
+import Foundation
+import Judge
+import PluginHost
+
+extension GraderCommand {
+    /// `grader judge`: the trusted process that runs one submission's checks against its worker
+    /// (started by the grader; it starts the worker itself).
+    struct JudgeCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "judge",
+            abstract: "Run checks requested on stdin against a worker of one submission (internal).",
+            shouldDisplay: false)
+
+        @Option(help: "The compiled submission library.")
+        var library: String
+
+        @Option(help: "The worker's address-space limit in MiB.")
+        var memoryMib: Int = 4096
+
+        @Option(help: "The worker's CPU-time limit in seconds.")
+        var cpuSeconds: Int = 900
+
+        @Option(help: "The folder of the data sets.")
+        var dataDir: String = "rubric/data"
+
+        @Option(help: "The submission's folder (for submitted files such as mlp.npz).")
+        var submissionDir: String?
+
+        @Option(help: "How long loading the submission may take, in seconds.")
+        var loadTimeout: Double = 30
+
+        @Option(help: "The sandbox command the worker runs under, as a JSON array of strings.")
+        var workerPrefixJson: String = "[]"
+
+        func run() throws {
+            let prefix = (try? JSONDecoder().decode([String].self, from: Data(workerPrefixJson.utf8))) ?? []
+            CheckEnvironment.dataDirectory = dataDir
+            CheckEnvironment.submissionDirectory = submissionDir
+            let code = JudgeLoop.run(worker: .init(
+                executable: ExerciseKitLocation.executablePath(), libraryPath: library,
+                memoryMiB: memoryMib, cpuSeconds: cpuSeconds, dataDirectory: dataDir,
+                commandPrefix: prefix, loadTimeoutSeconds: loadTimeout))
+            if code != 0 { throw ExitCode(code) }
+        }
+    }
+}

@@ -1,0 +1,303 @@
+import Checks
+import ExerciseKit
+import Foundation
+import PluginHost
+import RemoteObjects
+
+/// The judge's end of one worker: spawns it, waits for it to load the submission, and makes
+/// calls on its objects, each with the check's deadline.
+///
+/// Nothing the worker sends is trusted: a frame that is malformed or too large, a reply to
+/// another request, a second reply, output after the answer, a closed pipe or a missed deadline
+/// ends the worker and makes the current check `errored` with the reason (``fatal``). While it
+/// waits for an answer, the judge serves the worker's calls on the harness's own objects that
+/// checks handed to student code (a data layer's `next()`, a recording initializer).
+public final class WorkerConnection {
+    public struct Configuration: Sendable {
+        public var executable: String
+        public var libraryPath: String
+        public var memoryMiB: Int
+        public var cpuSeconds: Int
+        public var dataDirectory: String
+        /// The sandbox's command prefix, or empty.
+        public var commandPrefix: [String]
+        public var loadTimeoutSeconds: Double
+
+        public init(executable: String, libraryPath: String, memoryMiB: Int, cpuSeconds: Int, dataDirectory: String,
+                    commandPrefix: [String], loadTimeoutSeconds: Double) {
+            self.executable = executable
+            self.libraryPath = libraryPath
+            self.memoryMiB = memoryMiB
+            self.cpuSeconds = cpuSeconds
+            self.dataDirectory = dataDirectory
+            self.commandPrefix = commandPrefix
+            self.loadTimeoutSeconds = loadTimeoutSeconds
+        }
+    }
+
+    /// Why the worker could not be loaded.
+    public struct LoadFailure: Error {
+        public var reason: String
+        public var expectedABI: Int32?
+        public var foundABI: Int32?
+    }
+
+    /// Thrown by every call once the worker is lost; the check becomes `errored`.
+    public struct WorkerLost: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    let process: ChildProcess
+    public let contracts: [String]
+    /// Why this worker can no longer be used (crashed, timed out, broke the protocol); nil while healthy.
+    public private(set) var fatal: String?
+    private var deadline: DispatchTime = .distantFuture
+    private var timeoutSeconds: Double = 0
+    private var nextID: UInt64 = 0
+    private var proxies: [UInt32: RemoteObject] = [:]
+    private var exported: [UInt32: (object: AnyObject, kind: ObjectKind)] = [:]
+    private var exportIDs: [ObjectIdentifier: UInt32] = [:]
+    /// Failures of calls that could not throw (property getters), reported with the check.
+    public private(set) var quietFailures: [String] = []
+    /// Calls made in this check (for the benchmark's per-call cost).
+    public private(set) var callCount = 0
+
+    public init(configuration c: Configuration) throws {
+        // The worker gets no environment of the grader's (a TA's variables never reach student code).
+        var environment = ["SWIFT_BACKTRACE": "enable=no", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+        if let home = ProcessInfo.processInfo.environment["HOME"], c.commandPrefix.isEmpty { environment["HOME"] = home }
+        let process = try ChildProcess(arguments: c.commandPrefix + [
+            c.executable, "worker", "--library", c.libraryPath,
+            "--memory-mib", "\(c.memoryMiB)", "--cpu-seconds", "\(c.cpuSeconds)", "--data-dir", c.dataDirectory,
+        ], environment: environment, inheritEnvironment: false)
+        self.process = process
+        let loadDeadline = DispatchTime.now() + c.loadTimeoutSeconds
+        switch process.readFrame(until: loadDeadline, maxBytes: 1 << 16) {
+        case .data(let payload):
+            switch try? WireReader.message(payload) {
+            case .ready(let contracts)?:
+                self.contracts = contracts
+            case .loadFailed(let reason, let expected, let found)?:
+                process.kill()
+                throw LoadFailure(reason: reason, expectedABI: expected == 0 ? nil : expected, foundABI: found == 0 ? nil : found)
+            default:
+                process.kill()
+                throw LoadFailure(reason: "the worker sent something other than its ready message while loading")
+            }
+        case .endOfOutput:
+            let ended = process.finish(within: .now() + 2)
+            throw LoadFailure(reason: "the worker \(ended.description) while loading the submission\(process.stderrLines())")
+        case .timedOut:
+            process.kill()
+            throw LoadFailure(reason: "loading took longer than \(Int(c.loadTimeoutSeconds)) s\(process.stderrLines())")
+        case .oversized:
+            process.kill()
+            throw LoadFailure(reason: "the worker sent an oversized message while loading")
+        }
+    }
+
+    deinit {
+        process.closeInput()
+        _ = process.finish(within: .now() + 1)
+    }
+
+    /// Starts a check: its deadline, fresh handle tables on both sides, the worker's seed.
+    public func beginCheck(timeoutSeconds: Double, seed: UInt32) throws {
+        self.timeoutSeconds = timeoutSeconds
+        deadline = .now() + timeoutSeconds
+        proxies = [:]
+        exported = [:]
+        exportIDs = [:]
+        quietFailures = []
+        callCount = 0
+        _ = try call(0, "reset", [])
+        _ = try call(0, "seed", [.int(Int(seed))])
+    }
+
+    /// Ends a check: anything the worker wrote after its last answer is a violation.
+    public func endCheck() {
+        guard fatal == nil else { return }
+        if process.hasUnreadOutput() { lose("the worker wrote more after its answer (a second reply or stray output on the result channel)") }
+    }
+
+    /// Calls `method` on the worker's object `target` (0: the worker itself) and returns what the
+    /// student's code returned; rethrows what it threw.
+    public func call(_ target: UInt32, _ method: String, _ arguments: [WireValue]) throws -> WireValue {
+        if let fatal { throw WorkerLost(description: fatal) }
+        callCount += 1
+        nextID += 1
+        let id = nextID
+        try send(.call(id: id, target: target, method: method, arguments: arguments))
+        while true {
+            switch process.readFrame(until: deadline, maxBytes: WireLimits.maxReplyBytes) {
+            case .data(let payload):
+                let message: WireMessage
+                do { message = try WireReader.message(payload) } catch {
+                    throw lose("the worker sent an unreadable reply to \(method): \(error)")
+                }
+                switch message {
+                case .reply(let replyID, let result):
+                    guard replyID == id else { throw lose("the worker answered request \(replyID) while \(method) (request \(id)) was waiting") }
+                    switch result {
+                    case .success(let value): return value
+                    case .failure(let error): throw error.rethrown
+                    }
+                case .call(let callID, let exportID, let callMethod, let callArguments):
+                    try send(.reply(id: callID, result: serve(exportID, callMethod, callArguments)))
+                default:
+                    throw lose("the worker sent an unexpected message during \(method)")
+                }
+            case .endOfOutput:
+                throw lose(ended(during: method))
+            case .timedOut:
+                throw lose("timed out after \(Self.format(timeoutSeconds)) s (an endless loop, or far too slow) in \(method)")
+            case .oversized(let limit):
+                throw lose("the worker sent a reply to \(method) larger than \(limit >> 20) MiB")
+            }
+        }
+    }
+
+    private func send(_ message: WireMessage) throws {
+        switch process.write(WireWriter.frame(message), until: deadline) {
+        case .written: return
+        case .closed: throw lose(ended(during: nil))
+        case .timedOut: throw lose("timed out after \(Self.format(timeoutSeconds)) s (the worker stopped reading)")
+        }
+    }
+
+    /// Marks the worker lost and ends it; returns the error to throw.
+    @discardableResult
+    func lose(_ reason: String) -> WorkerLost {
+        if fatal == nil { fatal = reason }
+        process.kill()
+        _ = process.wait()
+        return WorkerLost(description: fatal!)
+    }
+
+    private func ended(during method: String?) -> String {
+        _ = process.drainAll(until: .now() + 1)
+        let ended = process.finish(within: .now() + 1)
+        let when = method.map { " during \($0)" } ?? ""
+        return "\(ended.description)\(when)\(process.stderrLines())"
+    }
+
+    // MARK: Values
+
+    /// Records a failure of a call that could not throw (a property); a lost worker is already fatal.
+    func noteQuietFailure(_ error: any Error, in method: String) {
+        if fatal == nil { quietFailures.append("\(method): \(error)") }
+    }
+
+    func quietly(_ method: String, _ body: () throws -> Void) {
+        do { try body() } catch { noteQuietFailure(error, in: method) }
+    }
+
+    func expectTensor(_ value: WireValue, from method: String) throws -> Tensor {
+        guard case .tensor(let tensor) = value else {
+            throw CheckFailure(expected: "\(method) returning a tensor", got: "\(Self.describe(value))", hint: "keep the contract's return type")
+        }
+        return tensor
+    }
+
+    func expectDouble(_ value: WireValue, from method: String) throws -> Double {
+        guard case .double(let number) = value else {
+            throw CheckFailure(expected: "\(method) returning a number", got: "\(Self.describe(value))", hint: "keep the contract's return type")
+        }
+        return number
+    }
+
+    static func describe(_ value: WireValue) -> String {
+        switch value {
+        case .none: return "nothing"
+        case .tensor(let t): return "a tensor of shape \(t.shape)"
+        case .string(let s): return String(s.prefix(200))
+        default: return "\(value)".prefix(200).description
+        }
+    }
+
+    /// The proxy for a worker object, or the judge's own object a reference names.
+    func object(_ value: WireValue) throws -> AnyObject? {
+        switch value {
+        case .object(let reference):
+            if let proxy = proxies[reference.id] { return proxy }
+            let proxy = reference.kind.proxyType.init(reference, connection: self)
+            proxies[reference.id] = proxy
+            return proxy
+        case .exported(let reference):
+            guard let entry = exported[reference.id] else { throw lose("the worker named an object of the judge's that does not exist") }
+            return entry.object
+        case .none:
+            return nil
+        default:
+            throw CheckFailure(expected: "an object", got: Self.describe(value), hint: "keep the contract's return type")
+        }
+    }
+
+    /// How an object travels to the worker: a proxy by its handle, the judge's own object exported.
+    func wireValue(for object: AnyObject, as kind: ObjectKind) -> WireValue {
+        if let proxy = object as? RemoteObject, proxy.connection === self { return .object(proxy.reference) }
+        if let id = exportIDs[ObjectIdentifier(object)] { return .exported(ObjectReference(id: id, kind: kind)) }
+        let id = UInt32(exported.count + 1)
+        exported[id] = (object, kind)
+        exportIDs[ObjectIdentifier(object)] = id
+        return .exported(ObjectReference(id: id, kind: kind))
+    }
+
+    // MARK: Calls from the worker on the judge's objects
+
+    /// Runs a call of student code on one of the harness's objects. The arguments come from
+    /// untrusted code: every shape is checked before harness code touches it.
+    private func serve(_ id: UInt32, _ method: String, _ arguments: [WireValue]) -> Result<WireValue, ThrownError> {
+        func bad(_ text: String) -> ThrownError { ThrownError(kind: .other, message: "the grader's \(method): \(text)") }
+        guard let (object, _) = exported[id] else { return .failure(bad("no such object")) }
+        func tensor(_ index: Int) throws -> Tensor {
+            guard index < arguments.count, case .tensor(let t) = arguments[index] else { throw bad("argument \(index + 1) is not a tensor") }
+            return t
+        }
+        func int(_ index: Int) throws -> Int {
+            guard index < arguments.count, case .int(let n) = arguments[index] else { throw bad("argument \(index + 1) is not an integer") }
+            return n
+        }
+        do {
+            switch (object, method) {
+            case (let initializer as any Initializer, "initialize"):
+                guard case .list(let items) = arguments.first else { throw bad("no shape") }
+                let shape = items.compactMap { if case .int(let n) = $0 { return n } else { return nil } }
+                guard shape.count == items.count, shape.count <= WireLimits.maxRank, shape.allSatisfy({ $0 >= 0 && $0 <= 1 << 24 }),
+                      Tensor.elementCount(shape) <= 1 << 24 else { throw bad("invalid weightsShape \(shape)") }
+                return .success(.tensor(try initializer.initialize(weightsShape: shape, fanIn: try int(1), fanOut: try int(2))))
+            case (let data as any DataLayer, "next"):
+                let (input, label) = try data.next()
+                return .success(.list([.tensor(input), .tensor(label)]))
+            case (let optimizer as any Optimizer, "calculateUpdate"):
+                let (w, g) = (try tensor(0), try tensor(1))
+                guard w.shape == g.shape else { throw bad("weights \(w.shape) and gradient \(g.shape) differ in shape") }
+                return .success(.tensor(try optimizer.calculateUpdate(weightTensor: w, gradientTensor: g)))
+            case (let optimizer as any Optimizer, "copy"):
+                return .success(wireValue(for: optimizer.copy(), as: .optimizer))
+            case (let loss as any LossLayer, "forward"):
+                let (prediction, label) = (try tensor(0), try tensor(1))
+                guard prediction.shape == label.shape else { throw bad("prediction \(prediction.shape) and label \(label.shape) differ in shape") }
+                return .success(.double(try loss.forward(predictionTensor: prediction, labelTensor: label)))
+            case (let loss as any LossLayer, "backward"):
+                return .success(.tensor(try loss.backward(labelTensor: try tensor(0))))
+            case (let layer as any Layer, "trainable"):
+                return .success(.bool(layer.trainable))
+            case (let layer as any Layer, "forward"):
+                return .success(.tensor(try layer.forward(try tensor(0))))
+            case (let layer as any Layer, "backward"):
+                return .success(.tensor(try layer.backward(try tensor(0))))
+            default:
+                throw bad("no such method")
+            }
+        } catch let error as ThrownError {
+            return .failure(error)
+        } catch {
+            return .failure(ThrownError(kind: .other, message: "\(error)"))
+        }
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? "\(Int(seconds))" : String(format: "%.1f", seconds)
+    }
+}
