@@ -152,7 +152,7 @@ public final class WorkerConnection {
             case .timedOut:
                 throw lose("timed out after \(Self.format(timeoutSeconds)) s (an endless loop, or far too slow) in \(method)")
             case .oversized(let limit):
-                throw lose("the worker sent a reply to \(method) larger than \(limit >> 20) MiB")
+                throw lose("the worker's answer to \(method) declared more than \(limit >> 20) MiB: not the grader's protocol (stray or forged output on its result channel)")
             }
         }
     }

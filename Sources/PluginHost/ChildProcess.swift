@@ -292,7 +292,7 @@ public final class ChildProcess {
     /// The last lines the child wrote on stderr, indented, or "" (context for a crash).
     public func stderrLines(_ count: Int = 6) -> String {
         let text = String(decoding: stderrTail.suffix(stderrLimit), as: UTF8.self)
-        let lines = text.split(separator: "\n").suffix(count).map { $0.count > 300 ? $0.prefix(300) + "…" : $0 }
+        let lines = text.split(separator: "\n").suffix(count).map { $0.count > 300 ? String($0.prefix(300)) + "…" : String($0) }
         return lines.isEmpty ? "" : "\nlast output:\n" + lines.map { "  \($0)" }.joined(separator: "\n")
     }
 

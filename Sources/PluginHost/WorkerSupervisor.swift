@@ -71,7 +71,8 @@ public final class WorkerSupervisor {
     /// Starts a judge and waits until its worker has loaded the submission.
     func startJudge() throws -> ChildProcess {
         if let judge { return judge }
-        let process = try ChildProcess(arguments: judgeArguments)
+        // No interactive backtracer: a trap in the judge is reported by its one useful line.
+        let process = try ChildProcess(arguments: judgeArguments, environment: ["SWIFT_BACKTRACE": "enable=no"])
         workersOfCurrentJudge = 1
         switch process.readLine(until: .now() + configuration.loadTimeoutSeconds + 10, maxBytes: 1 << 20) {
         case .data(let line):

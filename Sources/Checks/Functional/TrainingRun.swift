@@ -59,6 +59,11 @@ struct TrainingRun {
                 total += try sample(columns[k][i], targets[k][i], current, into: &gradients)
             }
             losses[iteration] = total / Double(size)
+            // A diverged run stays diverged: stop, and let the judge say where it happened.
+            if !losses[iteration].isFinite {
+                for rest in iteration..<iterations { losses[rest] = losses[iteration] }
+                break
+            }
             k = (k + 1) % columns.count
             let step = rate / Double(size)
             for index in parameters.indices {

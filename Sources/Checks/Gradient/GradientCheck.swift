@@ -10,6 +10,11 @@ protocol CheckedLoss: AnyObject {
 final class L2Loss: CheckedLoss {
     private var prediction = Tensor(zeros: [0])
     func forward(_ prediction: Tensor, _ label: Tensor) throws -> Double {
+        // The prediction is a student's output: a wrong shape is a failure, never a trap here.
+        guard prediction.shape == label.shape else {
+            throw CheckFailure(expected: "the last layer's output of shape \(label.shape)", got: "shape \(prediction.shape)",
+                               hint: "forward returns (batch, outputs); check the layer's output shape first (its size checks)")
+        }
         self.prediction = prediction
         return prediction.zipWith(label) { ($0 - $1) * ($0 - $1) }.sum()
     }

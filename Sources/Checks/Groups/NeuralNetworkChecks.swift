@@ -23,7 +23,7 @@ enum NeuralNetworkChecks {
 
     static func expectAccuracy(_ net: any NeuralNetworkModel, _ data: ExerciseDataLayer, above threshold: Double, what: String) throws {
         let (input, label) = data.testSet()
-        let accuracy = Fixtures.accuracy(try net.test(input), label)
+        let accuracy = try Fixtures.accuracy(try net.test(input), label)
         let lastLoss = net.loss.last.map { "\($0)" } ?? "none"
         try expect(accuracy > threshold, expected: "\(what): test accuracy > \(threshold)", got: "\(accuracy) (last training loss \(lastLoss))",
                    hint: "check the group's own diagnostics first (TestFullyConnected2, TestSoftMax, TestCrossEntropyLoss, TestOptimizers2); then that backward runs in reverse and train records a loss per iteration")

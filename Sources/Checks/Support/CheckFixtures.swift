@@ -26,7 +26,9 @@ enum Fixtures {
     }
 
     /// The fraction of rows whose argmax matches the one-hot label's (`Helpers.calculate_accuracy`).
-    static func accuracy(_ predictions: Tensor, _ labels: Tensor) -> Double {
+    static func accuracy(_ predictions: Tensor, _ labels: Tensor) throws -> Double {
+        try expectShape(predictions, labels.shape, what: "the network's test output",
+                        hint: "test(_:) returns the last layer's output, one row of class scores per input")
         let (rows, columns) = (predictions.shape[0], predictions.shape[1])
         var correct = 0
         for row in 0..<rows {
