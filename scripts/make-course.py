@@ -144,6 +144,13 @@ def main(out, only, hidden_rubric):
         for name, text in sample('partial').items():
             os.makedirs(os.path.dirname(os.path.join(folder, name)), exist_ok=True)
             open(os.path.join(folder, name), 'w').write(text)
+    # Students who attack the grader itself (Tests/Fixtures/hostile): each must score what its honest
+    # part earns, beside everyone else, and the batch must end with a row for each.
+    spec = importlib.util.spec_from_file_location('fixtures', os.path.join(ROOT, 'scripts', 'make-hostile-fixtures.py'))
+    fixtures = importlib.util.module_from_spec(spec); spec.loader.exec_module(fixtures)
+    for name in fixtures.names():
+        if not only or name in only:
+            write_zip(os.path.join(out, name + '.zip'), fixtures.sources(name))
     tmp = os.path.join(out, '.hostile')
     hostile.main(tmp)
     for student, source in [('mallory', 'zip-slip.zip'), ('niaj', 'zip-bomb.zip'), ('olivia', 'symlink.zip')]:

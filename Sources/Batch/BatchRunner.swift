@@ -69,7 +69,7 @@ public struct BatchRunner {
     public func pending(_ entries: [Entry]) throws -> [(Entry, String)] {
         try entries.compactMap { entry in
             let hash = try ContentHash.of(path: entry.path)
-            if !options.regrade, let row = try store.submission(entry.id), row.hash == hash, row.status != "in progress" { return nil }
+            if !options.regrade, let row = try store.submission(entry.id), row.hash == hash, row.status != "in progress", row.status != "error" { return nil }
             return (entry, hash)
         }
     }
@@ -99,7 +99,17 @@ public struct BatchRunner {
                     do {
                         report(try grade(entry, hash: hash, slot: slot))
                     } catch {
-                        failures.add("\(entry.id): \(error)")
+                        // One student never stops a batch: whatever failed becomes this student's row.
+                        let row = BatchStore.Submission(
+                            id: entry.id, hash: hash, status: "error", total: 0, maximum: maximumPoints,
+                            failure: "the grader could not grade this submission: \(error)", unzipSeconds: 0, compileSeconds: 0,
+                            checkSeconds: 0, trainingSeconds: 0, wallSeconds: 0)
+                        do {
+                            try store.record(row, checks: [])
+                            report(row)
+                        } catch {
+                            failures.add("\(entry.id): \(error)")
+                        }
                     }
                 }
                 finished.signal()

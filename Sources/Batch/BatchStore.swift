@@ -85,7 +85,9 @@ public final class BatchStore {
         try database.write { db in
             try Check.filter(Column("submission") == submission.id).deleteAll(db)
             try submission.save(db)
-            for result in checks {
+            // One row per check id, whatever a result list holds (a repeated id keeps its first result).
+            var seen = Set<String>()
+            for result in checks where seen.insert(result.id).inserted {
                 try Check(submission: submission.id, groupName: result.group, name: result.name, status: result.status.rawValue,
                           message: result.message, seconds: result.seconds).insert(db)
             }

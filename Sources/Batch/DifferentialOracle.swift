@@ -45,7 +45,8 @@ struct DifferentialOracle {
             let want = theirs[key]!
             let caseName = String(key.prefix { $0 != "." })
             let config = theirs["\(caseName).config"].map { " (case parameters \($0.values.map { Int($0) }))" } ?? ""
-            guard let got = mine[key], got.values.count == want.values.count else {
+            // Shapes, not only counts: a (b, K, y, x) output laid out as (b, K, x, y) is wrong.
+            guard let got = mine[key], got.shape == want.shape, got.values.count == want.values.count else {
                 failures.append((want.values.count, "\(key)\(config): expected shape \(want.shape), got \(mine[key].map { "\($0.shape)" } ?? "nothing")"))
                 flippedEverywhere = false
                 continue

@@ -166,4 +166,25 @@ import Testing
         let probe = try store.results(of: "trent").first { $0.id == "TestOptimizers2.sgd" }
         #expect(probe?.status == .passed)
     }
+
+    /// Students who forge the grader's answers, flood its channel or exit while loading, beside
+    /// honest ones: the batch ends with a row for everyone, the forgers earn only what their
+    /// honest code earns, and the honest students' grades are those of a batch without them.
+    @Test func forgersNeitherScoreNorStopTheBatch() throws {
+        let attacks = ["forge-and-exit", "forge-and-continue", "wrong-ids-and-duplicates", "flood-without-newline",
+                       "invalid-utf8", "overwrite-descriptors", "exit-in-static-initializer", "wrong-shapes-everywhere"]
+        let course = Self.course("forgers-course", ["alice", "carol"] + attacks)
+        let out = Self.base + "/forgers-out"
+        let run = try batch(course, out: out)
+        #expect(run.code == 0, "\(run.error.suffix(500))")
+        let rows = try gradebook(out)
+        #expect(Set(rows.keys) == Set(["alice", "carol"] + attacks), "a row for everyone: \(rows.keys.sorted())")
+        #expect(rows["alice"]?["total"] == "40", "alice keeps her grade: \(rows["alice"] ?? [:])")
+        #expect(rows["carol"]?["total"] == "8", "carol keeps her grade: \(rows["carol"] ?? [:])")
+        for attack in attacks where attack != "wrong-shapes-everywhere" {
+            #expect(rows[attack]?["total"] == "0", "\(attack): \(rows[attack] ?? [:])")
+        }
+        // Its optimizers are the reference's (8 public, 5 hidden); every layer's shapes are wrong.
+        #expect(rows["wrong-shapes-everywhere"]?["total"] == "13", "\(rows["wrong-shapes-everywhere"] ?? [:])")
+    }
 }

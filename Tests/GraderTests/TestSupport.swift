@@ -30,7 +30,12 @@ enum TestSupport {
 
     /// Compiles a submission folder (relative to the repository) and returns a supervisor for it.
     static func supervisor(for submission: String, checkTimeout: Double = 10) throws -> WorkerSupervisor {
-        let build = try builder().build(submissionAt: repository + "/" + submission, abiVersion: 1)
+        try supervisor(atPath: repository + "/" + submission, checkTimeout: checkTimeout)
+    }
+
+    /// Compiles a submission folder given by its absolute path and returns a supervisor for it.
+    static func supervisor(atPath path: String, checkTimeout: Double = 10) throws -> WorkerSupervisor {
+        let build = try builder().build(submissionAt: path, abiVersion: 1)
         return WorkerSupervisor(configuration: .init(
             executable: graderExecutable, libraryPath: build.libraryPath,
             checkTimeoutSeconds: checkTimeout, memoryMiB: 4096, cpuSeconds: 600))
