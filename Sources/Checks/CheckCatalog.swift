@@ -15,7 +15,7 @@ public enum CheckCatalog {
         ActivationChecks.softMax,
         ActivationChecks.crossEntropy,
         SoftConvChecks.group,
-    ] + FunctionalChecks.groups + TrainingChecks.groups + DifferentialProbes.groups
+    ] + FunctionalChecks.groups + TrainingChecks.groups + DifferentialProbes.groups + [ProtocolBenchmark.group]
 
     /// The group named `name`.
     public static func group(named name: String) -> CheckGroup? {
