@@ -88,8 +88,17 @@ enum TrainingChecks {
             throw CheckFailure(expected: "\(file) in the submission", got: "no \(file) found",
                                hint: "produce it with `grader train --out DIR` (or your own training) and put it beside Package.swift")
         }
+        // Student code may have written this folder (in a batch it is the sandbox's work folder):
+        // read only a regular file that is really inside it, never a planted symlink.
+        let path = "\(folder)/\(relative)"
+        let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        guard type == .typeRegular, URL(fileURLWithPath: path).resolvingSymlinksInPath().path.hasPrefix(root + "/") else {
+            throw CheckFailure(expected: "\(file) as a regular file in the submission", got: "a link or special file",
+                               hint: "submit the file itself")
+        }
         let arrays: [String: NumpyArray]
-        do { arrays = try NPZ.read(path: "\(folder)/\(relative)") } catch {
+        do { arrays = try NPZ.read(path: path) } catch {
             throw CheckFailure(expected: "a readable \(file)", got: "\(error)", hint: "save it with np.savez (uncompressed, float64)")
         }
         var tensors: [String: Tensor] = [:]
