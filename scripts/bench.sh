@@ -47,10 +47,9 @@ for i in $(seq "$RUNS"); do
 done
 
 echo "Judge–worker protocol: the cost of one call, $RUNS runs…" >&2
-cat > "$scratch/protocol.json" <<JSON
-{"exercise": "bench", "title": "protocol", "examPercentage": 0, "seed": 1,
- "groups": [{"name": "ProtocolBenchmark", "percent": 100}]}
-JSON
+# The default rubric with one group: ProtocolBenchmark (in no shipped rubric).
+python3 -c 'import json, sys; r = json.load(open("rubric/exercise2.json")); r["groups"] = [{"name": "ProtocolBenchmark", "percent": 100}]; r["dataDirectory"] = sys.argv[2]; json.dump(r, open(sys.argv[1], "w"))' \
+  "$scratch/protocol.json" "$PWD/rubric/data"
 scalar_calls=(); tensor_calls=()
 for i in $(seq "$RUNS"); do
   out=$("$GRADER" run --timings --rubric "$scratch/protocol.json" reference 2>&1 >/dev/null)

@@ -13,17 +13,7 @@ extension GraderCommand {
             abstract: "Run checks requested on stdin against a worker of one submission (internal).",
             shouldDisplay: false)
 
-        @Option(help: "The compiled submission library.")
-        var library: String
-
-        @Option(help: "The worker's address-space limit in MiB.")
-        var memoryMib: Int = 4096
-
-        @Option(help: "The worker's CPU-time limit in seconds.")
-        var cpuSeconds: Int = 900
-
-        @Option(help: "The folder of the data sets.")
-        var dataDir: String = "rubric/data"
+        @OptionGroup var worker: WorkerOptions
 
         @Option(help: "The submission's folder (for submitted files such as mlp.npz).")
         var submissionDir: String?
@@ -36,11 +26,11 @@ extension GraderCommand {
 
         func run() throws {
             let prefix = (try? JSONDecoder().decode([String].self, from: Data(workerPrefixJson.utf8))) ?? []
-            CheckEnvironment.dataDirectory = dataDir
+            CheckEnvironment.dataDirectory = worker.dataDir
             CheckEnvironment.submissionDirectory = submissionDir
             let code = JudgeLoop.run(worker: .init(
-                executable: ExerciseKitLocation.executablePath(), libraryPath: library,
-                memoryMiB: memoryMib, cpuSeconds: cpuSeconds, dataDirectory: dataDir,
+                executable: ExerciseKitLocation.executablePath(), libraryPath: worker.library,
+                memoryMiB: worker.memoryMib, cpuSeconds: worker.cpuSeconds, dataDirectory: worker.dataDir,
                 commandPrefix: prefix, loadTimeoutSeconds: loadTimeout))
             if code != 0 { throw ExitCode(code) }
         }

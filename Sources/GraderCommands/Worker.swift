@@ -2,6 +2,21 @@ import ArgumentParser
 import Checks
 import Worker
 
+/// What a worker needs, given to `grader judge` (which passes it on) and to `grader worker`.
+struct WorkerOptions: ParsableArguments {
+    @Option(help: "The compiled submission library.")
+    var library: String
+
+    @Option(help: "The worker's address-space limit in MiB.")
+    var memoryMib: Int = 4096
+
+    @Option(help: "The worker's CPU-time limit in seconds.")
+    var cpuSeconds: Int = 900
+
+    @Option(help: "The folder of the data sets (hw5's training images for the worker).")
+    var dataDir: String = "rubric/data"
+}
+
 extension GraderCommand {
     /// `grader worker`: the isolated process that loads one submission and executes calls on its
     /// objects (started by `grader judge`).
@@ -10,22 +25,12 @@ extension GraderCommand {
             abstract: "Load a compiled submission and execute calls from the judge (internal).",
             shouldDisplay: false)
 
-        @Option(help: "The compiled submission library.")
-        var library: String
-
-        @Option(help: "Address-space limit in MiB.")
-        var memoryMib: Int = 4096
-
-        @Option(help: "CPU-time limit in seconds.")
-        var cpuSeconds: Int = 900
-
-        @Option(help: "The folder of the data sets checks read.")
-        var dataDir: String = "rubric/data"
+        @OptionGroup var options: WorkerOptions
 
         func run() throws {
-            let limits = WorkerLoop.Limits(memoryBytes: UInt64(memoryMib) << 20, cpuSeconds: UInt64(cpuSeconds))
-            CheckEnvironment.dataDirectory = dataDir
-            let code = WorkerLoop.run(libraryPath: library, limits: limits)
+            let limits = WorkerLoop.Limits(memoryBytes: UInt64(options.memoryMib) << 20, cpuSeconds: UInt64(options.cpuSeconds))
+            CheckEnvironment.dataDirectory = options.dataDir
+            let code = WorkerLoop.run(libraryPath: options.library, limits: limits)
             if code != 0 { throw ExitCode(code) }
         }
     }

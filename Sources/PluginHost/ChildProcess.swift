@@ -27,6 +27,8 @@ public final class ChildProcess {
     public private(set) var stderrTail: [UInt8] = []
     private let stderrLimit = 16 * 1024
     private var exitStatus: Int32?
+    /// One read buffer for the child's life (a call's round trip must not allocate 64 KiB twice).
+    private var chunk = [UInt8](repeating: 0, count: 65_536)
 
     /// Spawns `arguments[0]` with `arguments`. The environment is the grader's plus `environment`,
     /// or only `environment` when `inheritEnvironment` is false (untrusted code sees nothing of the
@@ -194,8 +196,20 @@ public final class ChildProcess {
                 }
             }
             if stdoutClosed { return .endOfOutput }
+            // A reply to a small call usually comes within microseconds: look for it briefly
+            // before sleeping in poll (a wake-up costs more than the call itself on a busy machine).
+            if spinUntilReadable(microseconds: 40) { drain(stdoutFD, limit: maxBytes + 4); continue }
             guard pump(until: deadline, readLimit: maxBytes + 4) else { return .timedOut }
         }
+    }
+
+    private func spinUntilReadable(microseconds: UInt64) -> Bool {
+        let end = DispatchTime.now().uptimeNanoseconds + microseconds * 1000
+        var entry = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
+        repeat {
+            if poll(&entry, 1, 0) > 0 { return true }
+        } while DispatchTime.now().uptimeNanoseconds < end
+        return false
     }
 
     /// Whether the child has written stdout bytes nobody has read yet (checked without waiting).
@@ -223,7 +237,6 @@ public final class ChildProcess {
     /// Reads what `fd` has now; stdout up to `limit` unread bytes, stderr into the bounded tail.
     private func drain(_ fd: Int32, limit: Int = 64 << 20) {
         if fd == stdoutFD ? stdoutClosed : stderrClosed { return }
-        var chunk = [UInt8](repeating: 0, count: 65_536)
         while fd != stdoutFD || unread < limit {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
