@@ -30,7 +30,7 @@ enum RemoteRegistry {
             case "Functional": .functional
             default: .layer
             }
-            // Handle 0 names no object: every call on this proxy fails with "no object".
+            // No object has this handle: every call on this proxy fails with "no object with handle".
             return kind.proxyType.init(ObjectReference(id: UInt32.max, kind: kind), connection: connection) as! T
         }
         func ints(_ values: [Int]) -> WireValue { .list(values.map { .int($0) }) }
