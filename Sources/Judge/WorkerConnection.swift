@@ -59,8 +59,6 @@ public final class WorkerConnection {
     private var exportIDs: [ObjectIdentifier: UInt32] = [:]
     /// Failures of calls that could not throw (property getters), reported with the check.
     public private(set) var quietFailures: [String] = []
-    /// Calls made in this check (for the benchmark's per-call cost).
-    public private(set) var callCount = 0
 
     public init(configuration c: Configuration) throws {
         // The worker gets no environment of the grader's (a TA's variables never reach student code).
@@ -109,7 +107,6 @@ public final class WorkerConnection {
         exported = [:]
         exportIDs = [:]
         quietFailures = []
-        callCount = 0
         _ = try call(0, "reset", [])
         _ = try call(0, "seed", [.int(Int(seed))])
     }
@@ -124,7 +121,6 @@ public final class WorkerConnection {
     /// student's code returned; rethrows what it threw.
     public func call(_ target: UInt32, _ method: String, _ arguments: [WireValue]) throws -> WireValue {
         if let fatal { throw WorkerLost(description: fatal) }
-        callCount += 1
         nextID += 1
         let id = nextID
         try send(.call(id: id, target: target, method: method, arguments: arguments))
