@@ -14,12 +14,15 @@ public struct BatchReports {
     let out: String
     /// The rubric file students are told to reproduce failures with.
     let rubricOption: String
+    /// This run's own peak memory (the grader process), for the summary.
+    let graderPeakMiB: Double?
 
-    public init(store: BatchStore, rubric: Rubric, out: String, rubricOption: String) {
+    public init(store: BatchStore, rubric: Rubric, out: String, rubricOption: String, graderPeakMiB: Double? = nil) {
         self.store = store
         self.rubric = rubric
         self.out = out
         self.rubricOption = rubricOption
+        self.graderPeakMiB = graderPeakMiB
     }
 
     struct Graded {
@@ -33,6 +36,10 @@ public struct BatchReports {
             var report = SubmissionReport(submission: row.id, results: try store.results(of: row.id), failure: row.failure)
             report.compileSeconds = row.compileSeconds
             report.checkSeconds = row.checkSeconds
+            if let containment = row.containment {
+                report.containment = Containment(sandboxed: row.sandboxed ?? true, limits: containment.split(separator: "\n").map(String.init))
+            }
+            report.limitEvents = row.limitEvents.map { $0.split(separator: "\n").map(String.init) } ?? []
             let sheet = Scorer.score(report, rubric: rubric, implementedGroups: Set(CheckCatalog.groups.map(\.name)))
             return Graded(row: row, report: report, sheet: sheet)
         }
@@ -77,10 +84,16 @@ public struct BatchReports {
     func feedback(_ item: Graded) -> String {
         var lines = ["# Feedback: \(item.row.id)", "",
                      "**\(Self.number(item.sheet.total)) / \(Self.number(item.row.maximum)) points** (\(item.row.status))", ""]
+        if let containment = item.report.containment, !containment.sandboxed {
+            lines += ["> Graded without a sandbox: \(containment.limits.first ?? "")", ""]
+        }
         if let failure = item.row.failure {
             lines += ["Your submission could not be graded:", "", "```", failure, "```", "",
                       "Check it yourself before uploading: `grader check submission.zip`."]
             return lines.joined(separator: "\n") + "\n"
+        }
+        if !item.report.limitEvents.isEmpty {
+            lines += ["Your code reached the grader's limits:", ""] + item.report.limitEvents.map { "- \($0)" } + [""]
         }
         lines += ["| group | points | result |", "|---|---|---|"]
         for group in item.sheet.groups {
@@ -139,6 +152,31 @@ public struct BatchReports {
         lines += ["", "## Failure rate per check", "", "| check | failed | rate |", "|---|---|---|"]
         for (id, count) in attempts.filter({ $0.value.failed > 0 }).sorted(by: { ($0.value.failed, $1.key) > ($1.value.failed, $0.key) }) {
             lines.append("| \(id) | \(count.failed) / \(count.total) | \(Int((100 * Double(count.failed) / Double(count.total)).rounded())) % |")
+        }
+        lines += ["", "## Containment", ""]
+        let unsandboxed = graded.filter { $0.row.sandboxed == false }
+        if !unsandboxed.isEmpty {
+            lines.append("**\(unsandboxed.count) submissions were graded WITHOUT a sandbox** (\(unsandboxed.prefix(5).map(\.row.id).joined(separator: ", "))\(unsandboxed.count > 5 ? ", …" : "")).")
+            lines.append("")
+        }
+        let regimes = Dictionary(grouping: graded.compactMap(\.row.containment), by: { $0 })
+        for (regime, rows) in regimes.sorted(by: { $0.value.count > $1.value.count }) {
+            lines.append("\(rows.count) submissions ran under:")
+            lines += [""] + regime.split(separator: "\n").map { "- \($0)" } + [""]
+        }
+        let peaks = graded.compactMap(\.row.peakMemoryMiB)
+        let judges = graded.compactMap(\.row.judgePeakMiB)
+        var memory: [String] = []
+        if let graderPeakMiB { memory.append(String(format: "the grader itself %.0f MiB", graderPeakMiB)) }
+        if let most = judges.max() { memory.append(String(format: "its judges at most %.0f MiB", most)) }
+        if let most = peaks.max() { memory.append(String(format: "a submission's processes at most %.0f MiB", most)) }
+        if !memory.isEmpty { lines += ["Peak memory: " + memory.joined(separator: ", ") + ".", ""] }
+        let reached = graded.filter { $0.row.limitEvents?.isEmpty == false }
+        if !reached.isEmpty {
+            lines += ["| id | limits reached |", "|---|---|"]
+            for item in reached {
+                lines.append("| \(item.row.id) | \((item.row.limitEvents ?? "").split(separator: "\n").joined(separator: "<br>")) |")
+            }
         }
         lines += ["", "## Slowest submissions", "", "| id | wall | unzip | compile | checks | of which training |", "|---|---|---|---|---|---|"]
         for item in graded.sorted(by: { $0.row.wallSeconds > $1.row.wallSeconds }).prefix(5) {

@@ -77,7 +77,7 @@ public struct BatchRunner {
     /// Why the sandbox cannot work with these folders, if it cannot: its user must reach the work
     /// folders and the grader's build through folders that let others pass (o+x).
     public func sandboxProblem() -> String? {
-        guard options.sandboxed else { return nil }
+        guard options.sandboxed, geteuid() == 0 else { return nil }
         let graderBuild = URL(fileURLWithPath: options.executable).resolvingSymlinksInPath().deletingLastPathComponent().path
         for (what, folder) in [("the output folder", options.out), ("the grader's build", graderBuild), ("the data folder", rubric.dataDirectory ?? "")]
         where !folder.isEmpty && !Self.isReachableByOthers(folder) {
@@ -124,33 +124,23 @@ public struct BatchRunner {
     func grade(_ entry: Entry, hash: String, slot: Int) throws -> BatchStore.Submission {
         let start = DispatchTime.now()
         try store.markInProgress(entry.id, hash: hash)
-        let work = "\(options.out)/work/\(entry.id)"
-        try? FileManager.default.removeItem(atPath: work)
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        let workspace = try Workspace(folder: "\(options.out)/work/\(entry.id)", name: entry.id, slot: slot, rubric: rubric,
+                                      executable: options.executable, sandboxed: options.sandboxed)
+        defer { workspace.close() }
 
         var row = BatchStore.Submission(id: entry.id, hash: hash, status: "graded", total: 0, maximum: maximumPoints, failure: nil,
                                         unzipSeconds: 0, compileSeconds: 0, checkSeconds: 0, trainingSeconds: 0, wallSeconds: 0)
         var report = SubmissionReport(submission: entry.id)
+        report.containment = workspace.containment
         let unzipStart = DispatchTime.now()
         do {
-            try unpack(entry, into: "\(work)/submission")
+            try unpack(entry, into: workspace.submissionFolder)
             row.unzipSeconds = Self.seconds(since: unzipStart)
             var session = GradingSession(rubric: rubric, executable: options.executable)
-            session.cacheDirectory = "\(work)/build"
             session.referencePath = options.referencePath
-            if options.sandboxed {
-                // Bound back read-only over the fresh /tmp and the masks: the data sets, and the grader's
-                // own build (worker binary, ExerciseKit module and library), wherever they live.
-                let graderBuild = URL(fileURLWithPath: options.executable).resolvingSymlinksInPath().deletingLastPathComponent().path
-                let sandbox = Sandbox(workDirectory: work, masked: maskedFolders,
-                                      readOnly: [rubric.dataDirectory, graderBuild].compactMap { $0 },
-                                      uid: 61_000 + UInt32(slot))
-                try FileManager.default.createDirectory(atPath: "\(work)/build", withIntermediateDirectories: true)
-                try sandbox.prepareWorkDirectory()
-                session.sandbox = sandbox
-            }
-            report = try session.grade(submissionAt: "\(work)/submission", name: entry.id)
+            workspace.configure(&session)
+            try workspace.prepare()
+            report = try session.grade(submissionAt: workspace.submissionFolder, name: entry.id)
         } catch let error as ArchiveError {
             report.failure = "the zip cannot be unpacked safely: \(error)"
         }
@@ -162,29 +152,21 @@ public struct BatchRunner {
         row.failure = report.failure
         if report.failure != nil {
             row.status = "not gradable"
-        } else if report.results.contains(where: { $0.status == .errored && $0.message.hasPrefix("timed out") }) {
+        } else if report.results.contains(where: { $0.status == .errored && ($0.message.hasPrefix("timed out") || $0.message.hasPrefix("not run")) }) {
             row.status = "timed out"
         }
+        row.containment = report.containment?.limits.joined(separator: "\n")
+        row.sandboxed = report.containment?.sandboxed
+        row.limitEvents = report.limitEvents.isEmpty ? nil : report.limitEvents.joined(separator: "\n")
+        row.peakMemoryMiB = report.peakMemoryMiB
+        row.judgePeakMiB = report.judgePeakMiB
         row.wallSeconds = Self.seconds(since: start)
         try store.record(row, checks: report.results)
         return row
     }
 
-    /// What untrusted code must not see: the rubric's folder (hidden rubrics), the reference,
-    /// the submissions folder, the output folder (other students' work), the build cache.
-    var maskedFolders: [String] {
-        var folders = [URL(fileURLWithPath: options.rubricPath).standardizedFileURL.deletingLastPathComponent().path,
-                       URL(fileURLWithPath: options.directory).standardizedFileURL.path,
-                       URL(fileURLWithPath: options.out).standardizedFileURL.path,
-                       URL(fileURLWithPath: SubmissionBuilder.defaultCacheDirectory).standardizedFileURL.path]
-        if let reference = options.referencePath { folders.append(URL(fileURLWithPath: reference).standardizedFileURL.path) }
-        // A folder the sandbox user cannot reach anyway (under /root, mode 700) needs no mask, and
-        // bwrap, already unprivileged, could not create the mount point there.
-        return folders.filter { FileManager.default.fileExists(atPath: $0) && Self.isReachableByOthers($0) }
-    }
-
     /// Whether every folder on the way to `path` lets others through (o+x).
-    static func isReachableByOthers(_ path: String) -> Bool {
+    public static func isReachableByOthers(_ path: String) -> Bool {
         var folder = URL(fileURLWithPath: path)
         while folder.path != "/" {
             guard let mode = (try? FileManager.default.attributesOfItem(atPath: folder.path))?[.posixPermissions] as? NSNumber,

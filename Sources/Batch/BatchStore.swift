@@ -21,6 +21,15 @@ public final class BatchStore {
         public var checkSeconds: Double
         public var trainingSeconds: Double
         public var wallSeconds: Double
+        /// The sandbox and limits in force for this submission, one per line (`Containment.limits`).
+        public var containment: String? = nil
+        /// Whether its code ran in the sandbox (0: `--no-sandbox`).
+        public var sandboxed: Bool? = nil
+        /// Limits it reached, one per line.
+        public var limitEvents: String? = nil
+        /// The most memory its processes held together, and the most its judge held, in MiB.
+        public var peakMemoryMiB: Double? = nil
+        public var judgePeakMiB: Double? = nil
     }
 
     /// One check's row.
@@ -61,6 +70,15 @@ public final class BatchStore {
                 t.column("message", .text).notNull()
                 t.column("seconds", .double).notNull()
                 t.primaryKey(["submission", "groupName", "name"])
+            }
+        }
+        migrator.registerMigration("v2 containment") { db in
+            try db.alter(table: "submission") { t in
+                t.add(column: "containment", .text)
+                t.add(column: "sandboxed", .boolean)
+                t.add(column: "limitEvents", .text)
+                t.add(column: "peakMemoryMiB", .double)
+                t.add(column: "judgePeakMiB", .double)
             }
         }
         try migrator.migrate(database)

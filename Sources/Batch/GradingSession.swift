@@ -20,6 +20,12 @@ public struct GradingSession {
     public var keepArtifacts = false
     /// Runs compiles and workers of the submission inside this sandbox.
     public var sandbox: Sandbox?
+    /// The submission's control group (whole-tree memory and process limits), when in force.
+    public var treeLimits: ProcessTreeLimits?
+    /// The submission's own size-limited disk, when in force.
+    public var disk: SubmissionDisk?
+    /// What contained the submission, copied into its report.
+    public var containment: Containment?
     /// Where compiled builds go (default: the user's build cache).
     public var cacheDirectory: String = SubmissionBuilder.defaultCacheDirectory
     /// The reference solution's folder, for differential groups.
@@ -59,37 +65,47 @@ public struct GradingSession {
             memoryMiB: rubric.limits.memoryMiB, cpuSeconds: rubric.limits.cpuSeconds)
         if let data = rubric.dataDirectory { configuration.dataDirectory = data }
         configuration.submissionDirectory = submission
-        if sandboxed { configuration.commandPrefix = sandbox?.prefix ?? [] }
+        if sandboxed { configuration.commandPrefix = sandbox?.workerPrefix ?? [] }
         return WorkerSupervisor(configuration: configuration)
     }
 
     public func grade(submissionAt path: String, name: String) throws -> SubmissionReport {
         var report = SubmissionReport(submission: name)
+        report.containment = containment
         var builder = SubmissionBuilder(exerciseKit: try ExerciseKitLocation.locate(executable: executable),
                                         cacheDirectory: cacheDirectory,
                                         compileTimeoutSeconds: rubric.limits.compileTimeoutSeconds)
-        builder.commandPrefix = sandbox?.prefix ?? []
+        builder.commandPrefix = sandbox?.compilerPrefix(buildDirectory: cacheDirectory) ?? []
         progress("compiling \(name)…")
         let build: SubmissionBuilder.Build
         do {
             build = try builder.build(submissionAt: path, abiVersion: ExerciseKitABI.version)
         } catch let failure as GradingFailure {
             report.failure = failure.description
+            report.peakMemoryMiB = treeLimits.map { Double($0.peakMemoryBytes) / 1_048_576 }
             return report
         }
         report.compileSeconds = build.compileSeconds
         progress(build.compileSeconds > 0 ? String(format: "compiled in %.1f s", build.compileSeconds) : "compiled (cached)")
 
         let supervisor = self.supervisor(library: build.libraryPath, submission: path, sandboxed: true)
-        var differential = DifferentialOracle(session: self)
+        let budget = rubric.limits.submissionBudgetSeconds
         let start = DispatchTime.now()
+        supervisor.budgetDeadline = start + budget
+        supervisor.budgetSeconds = budget
+        var differential = DifferentialOracle(session: self)
+        _ = treeLimits?.newEvents()  // the compiler's, if any, are not the checks'
         do {
             for id in selectedCheckIDs {
                 let scale = CheckCatalog.check(id: id)?.timeoutScale ?? 1
                 let group = rubric.group(named: String(id.prefix { $0 != "." }))
-                var result = try supervisor.run(check: id, seed: rubric.seed,
-                                                timeoutSeconds: rubric.limits.checkTimeoutSeconds * scale,
-                                                parameters: group?.parameters)
+                let remaining = budget - Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                let timeout = min(rubric.limits.checkTimeoutSeconds * scale, max(remaining, 0.001))
+                var result = try supervisor.run(check: id, seed: rubric.seed, timeoutSeconds: timeout, parameters: group?.parameters)
+                if timeout < rubric.limits.checkTimeoutSeconds * scale, result.status == .errored, result.message.hasPrefix("timed out") {
+                    result.message = "timed out: the submission used up its time budget of \(Int(budget)) s for all checks (rubric limits.submissionSeconds)"
+                }
+                noteLimits(on: &result, report: &report)
                 if group?.differential == true { result = try differential.compare(result, id: id, parameters: group?.parameters) }
                 progress("\(result.status == .passed ? "✓" : "✗") \(id) (\(String(format: "%.1f", result.seconds)) s)")
                 if !keepArtifacts { result.artifacts = result.artifacts?.filter { $0.key == "loss" } }
@@ -100,7 +116,23 @@ public struct GradingSession {
             report.results = []
         }
         report.contracts = supervisor.contracts
+        report.judgePeakMiB = Double(supervisor.judgePeakKiB) / 1024
+        report.peakMemoryMiB = treeLimits.map { Double($0.peakMemoryBytes) / 1_048_576 }
         report.checkSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return report
+    }
+
+    /// Adds the limits the submission reached during this check (control group, disk) to the
+    /// report, and to the check's message when the check did not pass.
+    func noteLimits(on result: inout CheckResult, report: inout SubmissionReport) {
+        var events = treeLimits?.newEvents() ?? []
+        if let disk, disk.isFull, !report.limitEvents.contains(where: { $0.contains("disk") }) {
+            events.append("filled its disk: \(disk.sizeMiB) MiB for the work folder and /tmp together; further writes failed with \"no space left\"")
+        }
+        guard !events.isEmpty else { return }
+        report.limitEvents += events.map { "\(result.id): \($0)" }
+        if result.status != .passed {
+            result.message += (result.message.isEmpty ? "" : "\n") + "the submission " + events.joined(separator: "; it ")
+        }
     }
 }

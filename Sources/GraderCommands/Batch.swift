@@ -33,7 +33,7 @@ extension GraderCommand {
         @Flag(help: "Grade every submission again, even unchanged ones.")
         var regrade = false
 
-        @Flag(name: .customLong("no-sandbox"), help: "Run untrusted code without bubblewrap (only for trusted submissions).")
+        @Flag(name: .customLong("no-sandbox"), help: "Run untrusted code without bubblewrap (only for trusted submissions; every report says so).")
         var noSandbox = false
 
         func validate() throws {
@@ -49,14 +49,7 @@ extension GraderCommand {
         }
 
         func run() throws {
-            if !noSandbox {
-                guard Sandbox.isAvailable() else {
-                    throw HarnessFailure("bubblewrap is not available, so untrusted code cannot be sandboxed: install it (apt-get install bubblewrap) or pass --no-sandbox for trusted submissions")
-                }
-                guard getuid() == 0 else {
-                    throw HarnessFailure("the sandbox switches each job to its own uid, which needs root: run as root, or pass --no-sandbox for trusted submissions")
-                }
-            }
+            if !noSandbox, let problem = Sandbox.unavailableReason() { throw HarnessFailure(problem) }
             let runner = try BatchRunner(options: .init(
                 directory: directory, rubricPath: rubric, out: out, jobs: jobs, referencePath: reference,
                 regrade: regrade, sandboxed: !noSandbox, executable: ExerciseKitLocation.executablePath()))
@@ -67,7 +60,11 @@ extension GraderCommand {
             progress.start()
             try runner.run(pending) { row in progress.finished(row) }
             progress.done()
-            let written = try BatchReports(store: runner.store, rubric: runner.rubric, out: out, rubricOption: " --rubric \(rubric)").write()
+            let peak = GraderMemory.peakMiB
+            let written = try BatchReports(store: runner.store, rubric: runner.rubric, out: out, rubricOption: " --rubric \(rubric)",
+                                           graderPeakMiB: peak).write()
+            if noSandbox { print("WARNING: graded WITHOUT a sandbox (--no-sandbox): every report says so") }
+            FileHandle.standardError.write(Data(String(format: "grader peak memory: %.0f MiB\n", peak).utf8))
             print("Reports: \(out)/gradebook.csv, \(out)/summary.md, \(out)/junit.xml, \(out)/results/, \(out)/feedback/ (\(written.count) files)")
         }
     }

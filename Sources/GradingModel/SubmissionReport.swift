@@ -12,6 +12,14 @@ public struct SubmissionReport: Codable, Sendable {
     public var compileSeconds: Double
     /// Seconds spent running checks.
     public var checkSeconds: Double
+    /// The sandbox and limits the submission's code ran under.
+    public var containment: Containment?
+    /// Limits the submission reached (memory, processes, disk, output, time), each with the check.
+    public var limitEvents: [String] = []
+    /// The most memory the submission's processes held together, in MiB (where measured).
+    public var peakMemoryMiB: Double?
+    /// The most memory a judge of this submission held (the grader's own trusted process), in MiB.
+    public var judgePeakMiB: Double?
 
     public init(submission: String, results: [CheckResult] = [], failure: String? = nil,
                 contracts: [String] = [], compileSeconds: Double = 0, checkSeconds: Double = 0) {

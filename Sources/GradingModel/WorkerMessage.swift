@@ -26,8 +26,9 @@ public enum WorkerReply: Codable, Sendable, Equatable {
     case ready(contracts: [String])
     /// The submission could not be loaded; the judge exits after this.
     case loadFailed(reason: String, abiExpected: Int32?, abiFound: Int32?)
-    /// One check finished, decided by the judge; `workersStarted` counts the judge's workers so far.
-    case result(check: CheckResult, workersStarted: Int)
+    /// One check finished, decided by the judge; `workersStarted` counts the judge's workers so far,
+    /// `judgePeakKiB` is the judge's own peak memory (the host reports it: the grader stays bounded).
+    case result(check: CheckResult, workersStarted: Int, judgePeakKiB: Int)
 }
 
 /// JSON for the host–judge channel: NaN and ±inf travel as strings (a diverged loss curve is a

@@ -63,7 +63,9 @@ public enum JudgeLoop {
                 let (group, name) = split(request.check)
                 result = CheckResult(group: group, name: name, status: .errored, message: "\(error)")
             }
-            send(.result(check: result, workersStarted: workersStarted))
+            var usage = rusage()
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+            send(.result(check: result, workersStarted: workersStarted, judgePeakKiB: usage.ru_maxrss))
         }
         return 0
     }

@@ -68,6 +68,7 @@ public final class WorkerConnection {
             c.executable, "worker", "--library", c.libraryPath,
             "--memory-mib", "\(c.memoryMiB)", "--cpu-seconds", "\(c.cpuSeconds)", "--data-dir", c.dataDirectory,
         ], environment: environment, inheritEnvironment: false)
+        process.stderrCapBytes = Self.outputCapBytes
         self.process = process
         let loadDeadline = DispatchTime.now() + c.loadTimeoutSeconds
         switch process.readFrame(until: loadDeadline, maxBytes: 1 << 16) {
@@ -161,6 +162,9 @@ public final class WorkerConnection {
         }
     }
 
+    /// What a worker may print (stdout goes to stderr in the worker) before it is stopped.
+    static let outputCapBytes = 16 << 20
+
     /// Marks the worker lost and ends it; returns the error to throw.
     @discardableResult
     func lose(_ reason: String) -> WorkerLost {
@@ -174,6 +178,9 @@ public final class WorkerConnection {
         _ = process.drainAll(until: .now() + 1)
         let ended = process.finish(within: .now() + 1)
         let when = method.map { " during \($0)" } ?? ""
+        if process.exceededStderrCap {
+            return "stopped\(when): it printed more than \(Self.outputCapBytes >> 20) MiB (standard output and error together, the limit per worker); print less\(process.stderrLines(3))"
+        }
         return "\(ended.description)\(when)\(process.stderrLines())"
     }
 

@@ -26,6 +26,13 @@ public final class ChildProcess {
     /// The tail of what the child wrote on stderr (bounded, for crash messages).
     public private(set) var stderrTail: [UInt8] = []
     private let stderrLimit = 16 * 1024
+    /// Bytes the child has written on stderr in all.
+    public private(set) var stderrBytes = 0
+    /// When set, a child that writes more than this on stderr is killed: printing gigabytes costs
+    /// the host's CPU to read them (measured: 2 GiB per check), so it is a limit like memory.
+    public var stderrCapBytes: Int?
+    /// Whether the child was killed for passing `stderrCapBytes`.
+    public private(set) var exceededStderrCap = false
     private var exitStatus: Int32?
     /// One read buffer for the child's life (a call's round trip must not allocate 64 KiB twice).
     private var chunk = [UInt8](repeating: 0, count: 65_536)
@@ -244,6 +251,11 @@ public final class ChildProcess {
                     stdoutBuffer.append(contentsOf: chunk[0..<count])
                 } else {
                     stderrTail.append(contentsOf: chunk[0..<count])
+                    stderrBytes += count
+                    if let cap = stderrCapBytes, stderrBytes > cap, !exceededStderrCap {
+                        exceededStderrCap = true
+                        kill()
+                    }
                     // A fresh array: a suffix of the old one would keep its whole storage alive.
                     if stderrTail.count > 2 * stderrLimit { stderrTail = Array(stderrTail.suffix(stderrLimit)) }
                 }

@@ -1,59 +1,151 @@
 import Foundation
 
-/// Runs untrusted code (the compiler on a submission, and its worker) under bubblewrap as an
-/// unprivileged user: no network, a read-only system, a private /tmp, only the submission's work
-/// folder writable, and the folders it must not see (hidden rubrics, the reference, other
-/// students' work, the build cache) replaced by empty ones.
+/// Runs untrusted code (the compiler on a submission, and its worker) under bubblewrap.
 ///
-/// `setpriv` drops to `uid` outside bwrap, so RLIMIT_NPROC is enforced (it is not for root) and
-/// each parallel job has a uid of its own: one student's fork bomb cannot starve another's worker.
+/// An allow-list: the sandbox starts from an empty root and binds, read-only, only what the
+/// compiler and the worker need: the system's `/usr` (and the `/bin`, `/lib` links into it), a
+/// few files of `/etc` the dynamic loader and the C library read, the Swift toolchain, the
+/// grader's own build, the data sets and the submission's work folder. Nothing else of the host
+/// exists inside: no home folders, no other checkouts of the project, no other courses.
+/// Writable: the build folder while compiling, and `/tmp` (a size-limited filesystem). No
+/// network, no other processes, no further user namespaces.
+///
+/// As root, `setpriv` first drops to a uid of the job's own (so RLIMIT_NPROC holds and parallel
+/// jobs cannot signal each other) and the process joins the submission's control group.
+/// Without root, bubblewrap runs the same sandbox in an unprivileged user namespace as the
+/// current user.
 public struct Sandbox: Sendable, Equatable {
-    /// The only writable folder.
-    public var workDirectory: String
-    /// Folders hidden behind an empty tmpfs.
-    public var masked: [String]
-    /// Folders (inside masked ones) exposed again, read-only: the data sets.
-    public var readOnly: [String]
-    /// The unprivileged user and group the code runs as.
-    public var uid: UInt32
+    public enum Identity: Sendable, Equatable {
+        /// Root drops to this uid and gid before entering the sandbox.
+        case dedicatedUser(uid: UInt32)
+        /// The current (non-root) user, in a user namespace of its own.
+        case currentUser
+    }
 
-    public init(workDirectory: String, masked: [String], readOnly: [String], uid: UInt32) {
+    public var identity: Identity
+    /// The submission's folder on the host: readable inside, writable only where `prefix` says.
+    public var workDirectory: String
+    /// Folders or files bound read-only besides the system: the grader's build, the data sets.
+    public var readOnly: [String]
+    /// A host folder bound as `/tmp` (on the submission's own size-limited disk), or nil for a
+    /// fresh tmpfs of `tmpMiB` per sandboxed process.
+    public var tmpDirectory: String?
+    public var tmpMiB: Int
+    /// A command that moves the process into the submission's control group first (root only).
+    public var joinPrefix: [String]
+
+    public init(identity: Identity, workDirectory: String, readOnly: [String], tmpDirectory: String? = nil,
+                tmpMiB: Int = 512, joinPrefix: [String] = []) {
+        self.identity = identity
         self.workDirectory = workDirectory
-        self.masked = masked
         self.readOnly = readOnly
-        self.uid = uid
+        self.tmpDirectory = tmpDirectory
+        self.tmpMiB = tmpMiB
+        self.joinPrefix = joinPrefix
     }
 
     static let bwrap = "/usr/bin/bwrap"
     static let setpriv = "/usr/bin/setpriv"
 
-    /// The command prefix: `setpriv … bwrap … --`.
-    public var prefix: [String] {
-        var arguments = [Self.setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--",
-                         Self.bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
-                         "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-        for folder in masked { arguments += ["--tmpfs", folder] }
-        for folder in readOnly { arguments += ["--ro-bind", folder, folder] }
-        arguments += ["--bind", workDirectory, workDirectory, "--chdir", workDirectory,
-                      "--setenv", "HOME", workDirectory, "--setenv", "TMPDIR", "/tmp", "--"]
+    /// The few files of /etc a process may read: the loader's cache, user and group names (so
+    /// `id` and Foundation do not fail), the time zone, the alternatives links (`cc`, `ld`).
+    static let etcAllowList = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "passwd", "group",
+                               "nsswitch.conf", "localtime", "os-release"]
+
+    /// The uid the code runs as, when root chose one.
+    public var uid: UInt32? {
+        if case .dedicatedUser(let uid) = identity { return uid }
+        return nil
+    }
+
+    /// The compiler's command prefix: the build folder `buildDirectory` is writable.
+    public func compilerPrefix(buildDirectory: String) -> [String] { prefix(writable: [buildDirectory]) }
+
+    /// The worker's command prefix: everything read-only but `/tmp`.
+    public var workerPrefix: [String] { prefix(writable: []) }
+
+    /// `[sh -c join…] [setpriv …] bwrap … --`.
+    public func prefix(writable: [String]) -> [String] {
+        var arguments = joinPrefix
+        if let uid {
+            arguments += [Self.setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"]
+        }
+        arguments += [Self.bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+                      "--ro-bind", "/usr", "/usr"]
+        for link in ["bin", "lib", "lib32", "lib64", "libx32", "sbin"] {
+            let path = "/\(link)"
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                arguments += ["--symlink", target, path]
+            } else if FileManager.default.fileExists(atPath: path) {
+                arguments += ["--ro-bind", path, path]
+            }
+        }
+        for entry in Self.etcAllowList { arguments += ["--ro-bind-try", "/etc/\(entry)", "/etc/\(entry)"] }
+        arguments += ["--dev", "/dev", "--proc", "/proc"]
+        if let tmpDirectory {
+            arguments += ["--bind", tmpDirectory, "/tmp"]
+        } else {
+            arguments += ["--size", "\(tmpMiB << 20)", "--tmpfs", "/tmp"]
+        }
+        for path in Self.toolchainFolders() + readOnly + [workDirectory] where !path.hasPrefix("/usr/") {
+            arguments += ["--ro-bind", path, path]
+        }
+        for path in writable { arguments += ["--bind", path, path] }
+        // Only these variables exist inside (the join shell would add its own, measured: PWD).
+        arguments += ["--chdir", workDirectory, "--clearenv"]
+        for (name, value) in SubmissionBuilder.compilerEnvironment.sorted(by: { $0.key < $1.key }) {
+            arguments += ["--setenv", name, value]
+        }
+        arguments.append("--")
         return arguments
     }
 
-    /// Whether bubblewrap and setpriv are installed and can start a sandbox here.
-    public static func isAvailable() -> Bool {
-        guard FileManager.default.isExecutableFile(atPath: bwrap), FileManager.default.isExecutableFile(atPath: setpriv) else { return false }
-        guard let probe = try? ChildProcess(arguments: [bwrap, "--unshare-all", "--ro-bind", "/", "/", "--", "/bin/true"]) else { return false }
-        probe.closeInput()
-        _ = probe.drainAll(until: .now() + 10)
-        return probe.wait().exitCode == 0
+    /// The Swift toolchain's `usr` folder (holding `bin/swiftc`), when it is not the system's.
+    static func toolchainFolders() -> [String] {
+        let swiftc = URL(fileURLWithPath: SubmissionBuilder.swiftcPath()).resolvingSymlinksInPath()
+        let usr = swiftc.deletingLastPathComponent().deletingLastPathComponent().path
+        return usr == "/usr" || usr == "/" ? [] : [usr]
     }
 
-    /// Gives the sandbox's user the work folder (recursively), so it can write there.
+    /// Whether bubblewrap (and, as root, setpriv) can start this kind of sandbox here.
+    public static func isAvailable(asRoot: Bool = geteuid() == 0) -> Bool {
+        guard FileManager.default.isExecutableFile(atPath: bwrap) else { return false }
+        if asRoot && !FileManager.default.isExecutableFile(atPath: setpriv) { return false }
+        let probe = Sandbox(identity: asRoot ? .dedicatedUser(uid: 65534) : .currentUser, workDirectory: "/usr", readOnly: [])
+        guard let process = try? ChildProcess(arguments: probe.workerPrefix + ["/bin/true"], inheritEnvironment: false) else { return false }
+        process.closeInput()
+        _ = process.drainAll(until: .now() + 10)
+        return process.wait().exitCode == 0
+    }
+
+    /// Why untrusted code cannot be sandboxed here (nil when it can): root needs bubblewrap and
+    /// setpriv; another user needs bubblewrap and unprivileged user namespaces.
+    public static func unavailableReason() -> String? {
+        guard FileManager.default.isExecutableFile(atPath: bwrap) else {
+            return "bubblewrap is not installed, so untrusted code cannot be sandboxed: install it (apt-get install bubblewrap) or pass --no-sandbox for trusted submissions"
+        }
+        if isAvailable() { return nil }
+        return geteuid() == 0
+            ? "bubblewrap and setpriv cannot start a sandbox here: check that util-linux's setpriv is installed, or pass --no-sandbox for trusted submissions"
+            : "bubblewrap cannot create an unprivileged user namespace here (kernel.unprivileged_userns_clone or user.max_user_namespaces): run as root, enable user namespaces, or pass --no-sandbox for trusted submissions"
+    }
+
+    /// Gives the sandbox's user the work folder (recursively), so it can write its build.
     public func prepareWorkDirectory() throws {
+        guard let uid else { return }
         let enumerator = FileManager.default.enumerator(atPath: workDirectory)
         chown(workDirectory, uid, uid)
         while let relative = enumerator?.nextObject() as? String {
             lchown("\(workDirectory)/\(relative)", uid, uid)
         }
+    }
+}
+
+/// The grader's own peak memory (its resident set at most), for reports and the 256 MiB target.
+public enum GraderMemory {
+    public static var peakMiB: Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 }

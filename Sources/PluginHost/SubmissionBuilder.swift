@@ -94,7 +94,7 @@ public struct SubmissionBuilder: Sendable {
         ] + sources.map { "\(root)/\($0)" } + [entryPoint]
 
         let start = DispatchTime.now()
-        let compiler = try ChildProcess(arguments: arguments)
+        let compiler = try ChildProcess(arguments: arguments, environment: Self.compilerEnvironment, inheritEnvironment: false)
         compiler.closeInput()
         let deadline = DispatchTime.now() + compileTimeoutSeconds
         guard compiler.drainAll(until: deadline) else {
@@ -115,6 +115,14 @@ public struct SubmissionBuilder: Sendable {
             throw GradingFailure.loadFailed(reason: "could not store the build in \(finalDirectory)")
         }
         return Build(libraryPath: library, compileSeconds: seconds, sources: sources)
+    }
+
+    /// An explicit environment: nothing of the TA's shell reaches the compiler (or, through
+    /// `#environment`-like tricks, the submission).
+    static var compilerEnvironment: [String: String] {
+        let toolchainBin = URL(fileURLWithPath: swiftcPath()).resolvingSymlinksInPath().deletingLastPathComponent().path
+        return ["PATH": "\(toolchainBin):/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "TMPDIR": "/tmp",
+                "SWIFT_BACKTRACE": "enable=no"]
     }
 
     /// Hands a fresh work folder to the sandbox's user (the uid in `--reuid=`).

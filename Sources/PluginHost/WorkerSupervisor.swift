@@ -10,6 +10,9 @@ import GradingModel
 /// should the judge itself fail on an unexpected output, the host reports that check as errored
 /// and starts a new judge for the rest.
 public final class WorkerSupervisor {
+    /// Loading stopped because the submission's time budget ran out.
+    struct BudgetExhausted: Error {}
+
     public struct Configuration: Sendable {
         /// The grader executable, started as `<executable> judge …`.
         public var executable: String
@@ -44,6 +47,12 @@ public final class WorkerSupervisor {
     private var workersOfCurrentJudge = 0
     /// How many workers were started (1 + restarts).
     public var workersStarted: Int { workersOfEndedJudges + workersOfCurrentJudge }
+    /// The most memory any of its judges reported holding, in KiB.
+    public private(set) var judgePeakKiB = 0
+    /// When the submission's time budget ends: loads and checks are cut off there.
+    public var budgetDeadline: DispatchTime = .distantFuture
+    /// The budget in seconds, for the message when it runs out.
+    public var budgetSeconds: Double = 0
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -74,7 +83,8 @@ public final class WorkerSupervisor {
         // No interactive backtracer: a trap in the judge is reported by its one useful line.
         let process = try ChildProcess(arguments: judgeArguments, environment: ["SWIFT_BACKTRACE": "enable=no"])
         workersOfCurrentJudge = 1
-        switch process.readLine(until: .now() + configuration.loadTimeoutSeconds + 10, maxBytes: 1 << 20) {
+        let loadDeadline = DispatchTime.now() + configuration.loadTimeoutSeconds + 10
+        switch process.readLine(until: min(loadDeadline, budgetDeadline), maxBytes: 1 << 20) {
         case .data(let line):
             switch try? WorkerMessageCoding.decoder.decode(WorkerReply.self, from: Data(line)) {
             case .ready(let contracts)?:
@@ -93,6 +103,8 @@ public final class WorkerSupervisor {
             throw GradingFailure.loadFailed(reason: "the grader's judge \(ended.description) while loading the submission\(process.stderrLines())")
         case .timedOut:
             process.kill()
+            _ = process.finish(within: .now() + 2)
+            if DispatchTime.now() >= budgetDeadline { throw BudgetExhausted() }
             throw GradingFailure.loadFailed(reason: "loading took longer than \(Int(configuration.loadTimeoutSeconds)) s")
         }
     }
@@ -111,7 +123,19 @@ public final class WorkerSupervisor {
                     parameters: [String: Double]? = nil) throws -> CheckResult {
         let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
         let (group, name) = (parts[0], parts.count > 1 ? parts[1] : "")
-        let process = try startJudge()
+        let started = DispatchTime.now()
+        func budgetUsedUp() -> CheckResult {
+            CheckResult(group: group, name: name, status: .errored,
+                        message: "not run: the submission used up its time budget of \(Int(budgetSeconds)) s for all checks (rubric limits.submissionSeconds)",
+                        seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
+        }
+        guard DispatchTime.now() < budgetDeadline else { return budgetUsedUp() }
+        let process: ChildProcess
+        do {
+            process = try startJudge()
+        } catch is BudgetExhausted {
+            return budgetUsedUp()
+        }
         let timeout = timeoutSeconds ?? configuration.checkTimeoutSeconds
         let request = WorkerRequest(check: id, seed: seed, parameters: parameters, timeoutSeconds: timeout)
         let start = DispatchTime.now()
@@ -127,15 +151,21 @@ public final class WorkerSupervisor {
         guard let data = try? WorkerMessageCoding.encoder.encode(request),
               process.writeLine(String(decoding: data, as: UTF8.self)) else { return judgeFailed("its judge did not take the request") }
         // The judge enforces the check's limit on the worker; its own margin covers the worker's restart.
-        switch process.readLine(until: start + timeout + configuration.loadTimeoutSeconds + 30) {
+        switch process.readLine(until: min(start + timeout + configuration.loadTimeoutSeconds + 30, budgetDeadline)) {
         case .data(let line):
-            guard case .result(let result, let workers)? = try? WorkerMessageCoding.decoder.decode(WorkerReply.self, from: Data(line)) else {
+            guard case .result(let result, let workers, let peak)? = try? WorkerMessageCoding.decoder.decode(WorkerReply.self, from: Data(line)) else {
                 return judgeFailed("an unreadable answer from its judge")
             }
             workersOfCurrentJudge = workers
+            judgePeakKiB = max(judgePeakKiB, peak)
             return result
         case .endOfOutput:
             return judgeFailed("its judge \(process.finish(within: .now() + 2).description)")
+        case .timedOut where DispatchTime.now() >= budgetDeadline:
+            // The submission's time, not the judge's fault: stop its worker with the judge.
+            process.kill()
+            stopJudge()
+            return budgetUsedUp()
         case .timedOut:
             return judgeFailed("its judge did not answer in time")
         case .oversized(let limit):

@@ -24,6 +24,12 @@ public struct GradescopeReport: Codable, Equatable {
         score = sheet.total
         max_score = sheet.maximum
         output = report.failure.map { "Not graded: \($0)" } ?? "Graded \(report.results.count) checks."
+        if let containment = report.containment, !containment.sandboxed {
+            output += "\nGraded without a sandbox: \(containment.limits.first ?? "")"
+        }
+        if !report.limitEvents.isEmpty {
+            output += "\nYour code reached the grader's limits:\n" + report.limitEvents.map { "- \($0)" }.joined(separator: "\n")
+        }
         tests = []
         for group in sheet.groups {
             let failed = group.results.filter { $0.status != .passed }.map(\.name)

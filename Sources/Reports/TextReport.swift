@@ -10,7 +10,7 @@ public enum TextReport {
         var lines: [String] = ["Submission: \(report.submission)"]
         if let failure = report.failure {
             lines.append("NOT GRADED: \(failure)")
-            return lines.joined(separator: "\n")
+            return (lines + containmentLines(report)).joined(separator: "\n")
         }
         for group in sheet.groups {
             let passedCount = group.results.filter { $0.status == .passed }.count
@@ -34,6 +34,19 @@ public enum TextReport {
                 lines.append("      reproduce: \(reproduce(result))")
             }
         }
-        return lines.joined(separator: "\n")
+        return (lines + containmentLines(report)).joined(separator: "\n")
+    }
+
+    /// The limits the code reached, and a warning when it ran without the sandbox it should have had.
+    static func containmentLines(_ report: SubmissionReport) -> [String] {
+        var lines: [String] = []
+        if !report.limitEvents.isEmpty {
+            lines.append("Limits reached:")
+            lines += report.limitEvents.map { "  \($0)" }
+        }
+        if let containment = report.containment, !containment.sandboxed {
+            lines.append("Graded without a sandbox: \(containment.limits.first ?? "")")
+        }
+        return lines
     }
 }

@@ -89,6 +89,21 @@ public struct Rubric: Codable, Sendable, Equatable {
         public var memoryMiB: Int
         /// CPU-time limit of a worker, in seconds.
         public var cpuSeconds: Int
+        /// Memory for the submission's whole process tree (compiler, worker, what they fork, their
+        /// /tmp), in MiB, where control groups are available. Default 4096.
+        public var submissionMemoryMiB: Int?
+        /// Processes and threads of the submission's whole tree at once. Default 256.
+        public var processes: Int?
+        /// Disk for the work folder and /tmp together, in MiB. Default 512.
+        public var diskMiB: Int?
+        /// Wall time for all of one submission's checks (loading included, compiling not): when it
+        /// is used up, the remaining checks are reported as not run. Default 300.
+        public var submissionSeconds: Double?
+
+        public var treeMemoryMiB: Int { submissionMemoryMiB ?? 4096 }
+        public var processLimit: Int { processes ?? 256 }
+        public var diskLimitMiB: Int { diskMiB ?? 512 }
+        public var submissionBudgetSeconds: Double { submissionSeconds ?? 300 }
 
         public init(checkTimeoutSeconds: Double = 10, compileTimeoutSeconds: Double = 180,
                     memoryMiB: Int = 4096, cpuSeconds: Int = 900) {
@@ -178,8 +193,9 @@ extension Rubric {
                 throw RubricError.invalid(path: path, reason: "group '\(group.name)' has negative percent \(group.percent)")
             }
         }
-        guard limits.checkTimeoutSeconds > 0, limits.compileTimeoutSeconds > 0, limits.memoryMiB >= 256 else {
-            throw RubricError.invalid(path: path, reason: "limits must be positive and memoryMiB at least 256")
+        guard limits.checkTimeoutSeconds > 0, limits.compileTimeoutSeconds > 0, limits.memoryMiB >= 256,
+              limits.treeMemoryMiB >= 256, limits.processLimit >= 16, limits.diskLimitMiB >= 16, limits.submissionBudgetSeconds > 0 else {
+            throw RubricError.invalid(path: path, reason: "limits must be positive, memoryMiB and submissionMemoryMiB at least 256, processes and diskMiB at least 16")
         }
     }
 

@@ -1,0 +1,106 @@
+import Foundation
+import GradingModel
+import PluginHost
+import Rubric
+
+/// One submission's work folder and everything that contains its code while it is graded: the
+/// sandbox, the control group (memory and processes of the whole tree), the size-limited disk.
+/// Used by `grader batch` (one per submission) and `grader run` as root.
+///
+/// Each piece is the strongest this host offers, and ``containment`` says which were in force.
+public final class Workspace {
+    public let folder: String
+    public let sandbox: Sandbox?
+    public let treeLimits: ProcessTreeLimits?
+    public let disk: SubmissionDisk?
+    public let containment: Containment
+
+    public var submissionFolder: String { "\(folder)/submission" }
+    public var buildFolder: String { "\(folder)/build" }
+
+    /// Prepares `folder` (emptied) for `name`. `sandboxed` false runs the code unconfined, and
+    /// `unsandboxedReason` says why in every report.
+    public init(folder: String, name: String, slot: Int, rubric: Rubric, executable: String,
+                sandboxed: Bool, unsandboxedReason: String = "--no-sandbox was given") throws {
+        self.folder = folder
+        let limits = rubric.limits
+        SubmissionDisk.detach(folder)
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let asRoot = geteuid() == 0
+        guard sandboxed else {
+            sandbox = nil
+            treeLimits = nil
+            disk = nil
+            containment = Containment(sandboxed: false, limits: [
+                "sandbox: NONE (\(unsandboxedReason)): the submission's code ran with the grader's rights and could read its files",
+                "memory: \(limits.memoryMiB) MiB of address space per process (rlimit)",
+                "processes: 64 per user (rlimit)",
+                "disk: 64 MiB per file (rlimit), no total",
+            ] + Self.commonLimits(limits))
+            try FileManager.default.createDirectory(atPath: "\(folder)/build", withIntermediateDirectories: true)
+            return
+        }
+        let disk = asRoot ? SubmissionDisk(folder: folder, sizeMiB: limits.diskLimitMiB) : nil
+        self.disk = disk
+        let tmp = "\(folder)/tmp"
+        try FileManager.default.createDirectory(atPath: "\(folder)/build", withIntermediateDirectories: true)
+        if disk != nil {
+            try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+            chmod(tmp, 0o1777)
+        }
+        let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(64))
+        treeLimits = ProcessTreeLimits(name: "slot\(slot)-\(safeName)", memoryMiB: limits.treeMemoryMiB, processes: limits.processLimit)
+        let graderBuild = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path
+        sandbox = Sandbox(identity: asRoot ? .dedicatedUser(uid: 61_000 + UInt32(slot)) : .currentUser,
+                          workDirectory: folder, readOnly: [graderBuild, rubric.dataDirectory].compactMap { $0 },
+                          tmpDirectory: disk == nil ? nil : tmp, tmpMiB: limits.diskLimitMiB,
+                          joinPrefix: treeLimits?.joinPrefix ?? [])
+        let who = asRoot ? "as uid \(61_000 + slot)" : "as the current user in a user namespace"
+        var lines = ["sandbox: bubblewrap, allow-list (system, toolchain, grader build, data sets, this submission; no network, no other files) \(who)"]
+        if let treeLimits {
+            lines.append("memory: \(limits.treeMemoryMiB) MiB for the submission's whole process tree (\(treeLimits.hierarchy.rawValue))")
+            lines.append("processes: \(limits.processLimit) for the whole tree (\(treeLimits.hierarchy.rawValue))")
+        } else {
+            lines.append("memory: \(limits.memoryMiB) MiB of address space per process (rlimit; no control group available \(asRoot ? "on this host" : "without root"))")
+            lines.append("processes: 64 per user (rlimit)")
+        }
+        lines.append(disk != nil
+            ? "disk: \(limits.diskLimitMiB) MiB for the work folder and /tmp together (tmpfs); the worker can write only /tmp"
+            : "disk: /tmp of \(limits.diskLimitMiB) MiB per process tree (tmpfs); the worker can write only /tmp")
+        containment = Containment(sandboxed: true, limits: lines + Self.commonLimits(limits))
+    }
+
+    static func commonLimits(_ limits: Rubric.Limits) -> [String] {
+        ["time: \(Int(limits.checkTimeoutSeconds)) s per check, \(Int(limits.submissionBudgetSeconds)) s for all of a submission's checks",
+         "output: 16 MiB of printing per worker"]
+    }
+
+    deinit { close() }
+
+    /// Hands the work folder to the sandbox's user (after the submission is unpacked into it).
+    public func prepare() throws {
+        try sandbox?.prepareWorkDirectory()
+    }
+
+    /// Sets the session up to compile and run inside this workspace.
+    public func configure(_ session: inout GradingSession) {
+        session.cacheDirectory = buildFolder
+        session.sandbox = sandbox
+        session.treeLimits = treeLimits
+        session.disk = disk
+        session.containment = containment
+    }
+
+    private var closed = false
+
+    /// Ends every process left, unmounts the disk and removes the folder: nothing of the
+    /// submission outlives its grading.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        treeLimits?.destroy()
+        disk?.unmount()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
