@@ -28,6 +28,8 @@ public struct GradingSession {
     public var containment: Containment?
     /// Where compiled builds go (default: the user's build cache).
     public var cacheDirectory: String = SubmissionBuilder.defaultCacheDirectory
+    /// A build cache outside the sandbox to reuse and fill (see `SubmissionBuilder.sharedCacheDirectory`).
+    public var sharedCacheDirectory: String?
     /// The reference solution's folder, for differential groups.
     public var referencePath: String?
     /// Called with a short progress line (compile started, check done).
@@ -76,6 +78,7 @@ public struct GradingSession {
                                         cacheDirectory: cacheDirectory,
                                         compileTimeoutSeconds: rubric.limits.compileTimeoutSeconds)
         builder.commandPrefix = sandbox?.compilerPrefix(buildDirectory: cacheDirectory) ?? []
+        builder.sharedCacheDirectory = sharedCacheDirectory
         progress("compiling \(name)…")
         let build: SubmissionBuilder.Build
         do {
@@ -129,10 +132,17 @@ public struct GradingSession {
         if let disk, disk.isFull, !report.limitEvents.contains(where: { $0.contains("disk") }) {
             events.append("filled its disk: \(disk.sizeMiB) MiB for the work folder and /tmp together; further writes failed with \"no space left\"")
         }
-        guard !events.isEmpty else { return }
-        report.limitEvents += events.map { "\(result.id): \($0)" }
-        if result.status != .passed {
+        if !events.isEmpty, result.status != .passed {
             result.message += (result.message.isEmpty ? "" : "\n") + "the submission " + events.joined(separator: "; it ")
         }
+        // Limits the judge and the supervisor enforce are already in the message; listed here too.
+        if result.status == .errored, result.message.hasPrefix("stopped"), result.message.contains("printed more than") {
+            events.append("printed more than the output limit; its worker was stopped")
+        }
+        if result.status == .errored, result.message.contains("used up its time budget"),
+           !report.limitEvents.contains(where: { $0.contains("time budget") }) {
+            events.append("used up its time budget of \(Int(rubric.limits.submissionBudgetSeconds)) s; the remaining checks were not run")
+        }
+        report.limitEvents += events.map { "\(result.id): \($0)" }
     }
 }

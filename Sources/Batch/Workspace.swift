@@ -56,7 +56,7 @@ public final class Workspace {
                           workDirectory: folder, readOnly: [graderBuild, rubric.dataDirectory].compactMap { $0 },
                           tmpDirectory: disk == nil ? nil : tmp, tmpMiB: limits.diskLimitMiB,
                           joinPrefix: treeLimits?.joinPrefix ?? [])
-        let who = asRoot ? "as uid \(61_000 + slot)" : "as the current user in a user namespace"
+        let who = asRoot ? "as an unprivileged uid of its job's own (61000 + job)" : "as the current user in a user namespace"
         var lines = ["sandbox: bubblewrap, allow-list (system, toolchain, grader build, data sets, this submission; no network, no other files) \(who)"]
         if let treeLimits {
             lines.append("memory: \(limits.treeMemoryMiB) MiB for the submission's whole process tree (\(treeLimits.hierarchy.rawValue))")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Batch
 import ExerciseKit
 import Foundation
 import GradingModel
@@ -14,6 +15,8 @@ extension GraderCommand {
             discussion: "Prints GRADABLE or NOT GRADABLE with every reason. Exit code 0 gradable, 2 not gradable.")
 
         @OptionGroup var common: CommonOptions
+
+        @OptionGroup var sandboxing: SandboxOptions
 
         @Argument(help: "The submission zip or folder.")
         var path: String
@@ -65,10 +68,23 @@ extension GraderCommand {
                 }
             }
 
-            let builder = SubmissionBuilder(exerciseKit: try ExerciseKitLocation.locate(), compileTimeoutSeconds: rubric.limits.compileTimeoutSeconds)
+            // As root the compile and the load run in the sandbox, on a copy in its work folder.
+            let workspace = try sandboxing.workspace(rubric: rubric, name: input.name, executable: ExerciseKitLocation.executablePath())
+            defer { workspace?.close() }
+            var folder = input.folder
+            var builder = SubmissionBuilder(exerciseKit: try ExerciseKitLocation.locate(), compileTimeoutSeconds: rubric.limits.compileTimeoutSeconds)
+            if let workspace {
+                try FileManager.default.copyItem(atPath: input.folder, toPath: workspace.submissionFolder)
+                folder = workspace.submissionFolder
+                try workspace.prepare()
+                builder = SubmissionBuilder(exerciseKit: builder.exerciseKit, cacheDirectory: workspace.buildFolder,
+                                            compileTimeoutSeconds: rubric.limits.compileTimeoutSeconds)
+                builder.commandPrefix = workspace.sandbox?.compilerPrefix(buildDirectory: workspace.buildFolder) ?? []
+                builder.sharedCacheDirectory = SubmissionBuilder.defaultCacheDirectory
+            }
             let build: SubmissionBuilder.Build
             do {
-                build = try builder.build(submissionAt: input.folder, abiVersion: ExerciseKitABI.version)
+                build = try builder.build(submissionAt: folder, abiVersion: ExerciseKitABI.version)
                 pass("compile", build.compileSeconds > 0 ? String(format: "%d files in %.1f s", build.sources.count, build.compileSeconds)
                                                          : "\(build.sources.count) files (cached build)")
             } catch {
@@ -76,9 +92,11 @@ extension GraderCommand {
                 throw ExitCode(2)
             }
 
-            let supervisor = WorkerSupervisor(configuration: .init(
+            var configuration = WorkerSupervisor.Configuration(
                 executable: ExerciseKitLocation.executablePath(), libraryPath: build.libraryPath,
-                checkTimeoutSeconds: rubric.limits.checkTimeoutSeconds, memoryMiB: rubric.limits.memoryMiB, cpuSeconds: rubric.limits.cpuSeconds))
+                checkTimeoutSeconds: rubric.limits.checkTimeoutSeconds, memoryMiB: rubric.limits.memoryMiB, cpuSeconds: rubric.limits.cpuSeconds)
+            configuration.commandPrefix = workspace?.sandbox?.workerPrefix ?? []
+            let supervisor = WorkerSupervisor(configuration: configuration)
             let contracts: [String]
             do {
                 contracts = try supervisor.load()

@@ -42,11 +42,7 @@ extension GraderCommand {
         @Option(help: "Where loss curves (SVG) are written when training checks run.")
         var reportDir: String = "grader-report"
 
-        @Flag(name: .customLong("no-sandbox"), help: "As root: run the submission without the sandbox (every report says so).")
-        var noSandbox = false
-
-        @Flag(help: "As a regular user: run the submission in the sandbox too (a user namespace), as TAs do.")
-        var sandbox = false
+        @OptionGroup var sandboxing: SandboxOptions
 
         @OptionGroup var common: CommonOptions
 
@@ -85,13 +81,14 @@ extension GraderCommand {
                 progress: { if interactive { FileHandle.standardError.write(Data("\($0)\n".utf8)) } })
             var report: SubmissionReport
             session.referencePath = reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-            let workspace = try makeWorkspace(rubric: rubric, name: name, executable: session.executable)
+            let workspace = try sandboxing.workspace(rubric: rubric, name: name, executable: session.executable)
             defer { workspace?.close() }
             if let workspace {
                 // The sandbox sees a copy in its own work folder, never the TA's folders around it.
                 try FileManager.default.copyItem(atPath: absolute, toPath: workspace.submissionFolder)
                 absolute = workspace.submissionFolder
                 workspace.configure(&session)
+                session.sharedCacheDirectory = SubmissionBuilder.defaultCacheDirectory
                 try workspace.prepare()
             }
             do {
@@ -123,25 +120,6 @@ extension GraderCommand {
 }
 
 extension GraderCommand.Run {
-    /// The sandboxed work folder, when this run sandboxes: as root unless `--no-sandbox` (a TA
-    /// regrading one student must not run their code as root), as another user with `--sandbox`.
-    /// A root run without the sandbox gets an unsandboxed workspace, so its reports say so.
-    func makeWorkspace(rubric: Rubric, name: String, executable: String) throws -> Workspace? {
-        let asRoot = geteuid() == 0
-        guard asRoot || sandbox else { return nil }
-        let folder = "/var/tmp/grader-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        if noSandbox {
-            return try Workspace(folder: folder, name: name, slot: 0, rubric: rubric, executable: executable, sandboxed: false)
-        }
-        if let problem = Sandbox.unavailableReason() { throw HarnessFailure(problem) }
-        let graderBuild = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path
-        for (what, path) in [("the grader's build", graderBuild), ("the data folder", rubric.dataDirectory ?? "")]
-        where asRoot && !path.isEmpty && !BatchRunner.isReachableByOthers(path) {
-            throw HarnessFailure("\(what) \(path) is not reachable by the sandbox's unprivileged user (a folder on its path lacks o+x): chmod o+x it, or pass --no-sandbox for a trusted submission")
-        }
-        return try Workspace(folder: folder, name: name, slot: 0, rubric: rubric, executable: executable, sandboxed: true)
-    }
-
     /// `containment …` and `memory …` lines for `--timings`.
     static func containmentLines(_ report: SubmissionReport) -> String {
         var lines = ["containment \(report.containment?.summary ?? "none: a regular user's own run (pass --sandbox to sandbox it)")"]

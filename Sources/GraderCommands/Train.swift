@@ -23,6 +23,8 @@ extension GraderCommand {
         @Option(help: "The hw5 rubric (iterations, learning rate, decay, batch size, seed).")
         var rubric: String?
 
+        @OptionGroup var sandboxing: SandboxOptions
+
         @Argument(help: "The submission folder.")
         var path: String = "."
 
@@ -46,7 +48,18 @@ extension GraderCommand {
                                          onlyGroups: selected.map(\.group),
                                          progress: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
             session.keepArtifacts = true
-            let report = try session.grade(submissionAt: absolute, name: URL(fileURLWithPath: absolute).lastPathComponent)
+            let name = URL(fileURLWithPath: absolute).lastPathComponent
+            var folder = absolute
+            let workspace = try sandboxing.workspace(rubric: loaded, name: name, executable: session.executable)
+            defer { workspace?.close() }
+            if let workspace {
+                try FileManager.default.copyItem(atPath: absolute, toPath: workspace.submissionFolder)
+                folder = workspace.submissionFolder
+                workspace.configure(&session)
+                session.sharedCacheDirectory = SubmissionBuilder.defaultCacheDirectory
+                try workspace.prepare()
+            }
+            let report = try session.grade(submissionAt: folder, name: name)
             if let failure = report.failure { throw HarnessFailure("cannot train: \(failure)") }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             for output in selected {

@@ -43,6 +43,7 @@ public final class ProcessTreeLimits: @unchecked Sendable {
     /// Creates the group `grader-<pid>/<name>` with its limits, or nil when the host offers none.
     public init?(name: String, memoryMiB: Int, processes: Int) {
         guard let hierarchy = Self.detect() else { return nil }
+        _ = Self.staleGroupsRemoved
         self.hierarchy = hierarchy
         memoryBytes = UInt64(memoryMiB) << 20
         self.processes = processes
@@ -130,6 +131,27 @@ public final class ProcessTreeLimits: @unchecked Sendable {
             rmdir(URL(fileURLWithPath: folder).deletingLastPathComponent().path)
         }
     }
+
+    /// Groups of graders that were killed (kill -9 cannot clean up): their leftover processes are
+    /// ended and the groups removed, once per grader process.
+    static let staleGroupsRemoved: Bool = {
+        let parents = ["\(v1Root)/memory", "\(v1Root)/pids"] + (v2Root().map { [$0] } ?? [])
+        for parent in parents {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix("grader-") {
+                guard let pid = pid_t(entry.dropFirst("grader-".count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+                let group = "\(parent)/\(entry)"
+                for leaf in (try? FileManager.default.contentsOfDirectory(atPath: group)) ?? [] {
+                    var isDirectory: ObjCBool = false
+                    guard FileManager.default.fileExists(atPath: "\(group)/\(leaf)", isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+                    for pid in pids(in: "\(group)/\(leaf)") { kill(pid, SIGKILL) }
+                    usleep(50_000)
+                    rmdir("\(group)/\(leaf)")
+                }
+                rmdir(group)
+            }
+        }
+        return true
+    }()
 
     static func pids(in folder: String) -> [pid_t] {
         ((try? String(contentsOfFile: "\(folder)/cgroup.procs", encoding: .utf8)) ?? "")

@@ -16,6 +16,9 @@ public struct SubmissionBuilder: Sendable {
     /// A sandbox's command prefix; the compiler runs under it (the student's code is untrusted
     /// at compile time too: macros and pathological expressions).
     public var commandPrefix: [String] = []
+    /// A cache the sandbox cannot see (the user's), consulted before compiling and filled after:
+    /// a sandboxed `grader run` builds in its work folder, and identical sources are not rebuilt.
+    public var sharedCacheDirectory: String?
 
     public init(exerciseKit: ExerciseKitLocation, cacheDirectory: String = SubmissionBuilder.defaultCacheDirectory,
                 compileTimeoutSeconds: Double = 180) {
@@ -76,6 +79,12 @@ public struct SubmissionBuilder: Sendable {
         if FileManager.default.fileExists(atPath: library) {
             return Build(libraryPath: library, compileSeconds: 0, sources: sources)
         }
+        if let shared = sharedCacheDirectory, FileManager.default.fileExists(atPath: "\(shared)/\(key)/libSubmission.so") {
+            try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+            if (try? FileManager.default.copyItem(atPath: "\(shared)/\(key)", toPath: finalDirectory)) != nil {
+                return Build(libraryPath: library, compileSeconds: 0, sources: sources)
+            }
+        }
 
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
@@ -114,7 +123,17 @@ public struct SubmissionBuilder: Sendable {
         if rename(work, finalDirectory) != 0 && !fileManager.fileExists(atPath: library) {
             throw GradingFailure.loadFailed(reason: "could not store the build in \(finalDirectory)")
         }
+        if let shared = sharedCacheDirectory { Self.publish(finalDirectory, into: shared, key: key) }
         return Build(libraryPath: library, compileSeconds: seconds, sources: sources)
+    }
+
+    /// Copies a finished build into `cache` under `key`, atomically (a copy, then a rename).
+    static func publish(_ build: String, into cache: String, key: String) {
+        let fileManager = FileManager.default
+        let staging = "\(cache)/.tmp-\(key)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard (try? fileManager.createDirectory(atPath: cache, withIntermediateDirectories: true)) != nil,
+              (try? fileManager.copyItem(atPath: build, toPath: staging)) != nil else { return }
+        if rename(staging, "\(cache)/\(key)") != 0 { try? fileManager.removeItem(atPath: staging) }
     }
 
     /// An explicit environment: nothing of the TA's shell reaches the compiler (or, through
