@@ -4,8 +4,9 @@ SWIFT ?= swift
 BIN := .build/release
 # Debian packages the harness needs beyond the Swift toolchain.
 SYSTEM_PACKAGES ?= libzip-dev pkg-config python3 bubblewrap libsqlite3-dev
-# The batch sandbox gives each job its own uid, which needs root; others grade the course unsandboxed.
-BATCH_FLAGS ?= $(if $(filter 0,$(shell id -u)),,--no-sandbox)
+# The batch sandboxes with bubblewrap: as root with a uid and control group per job, otherwise in
+# a user namespace. Only where bubblewrap cannot start at all does the demo grade unsandboxed.
+BATCH_FLAGS ?= $(shell bwrap --unshare-all --ro-bind / / true 2>/dev/null || echo --no-sandbox)
 SAMPLES := reference submissions/skeleton submissions/partial submissions/trapping submissions/hanging
 
 .PHONY: deps build demo test bench clean course hostile-zips
@@ -31,7 +32,7 @@ demo: build
 	@$(BIN)/grader run --bonus --rubric rubric/hw5.json --report-dir grader-report reference
 	@echo; echo "Loss curves: grader-report/*.svg"
 	@$(MAKE) --no-print-directory course
-	@echo; echo "################ TA batch: the sample course (hidden tests, --jobs 2) $(if $(BATCH_FLAGS),WITHOUT the sandbox: not root,sandboxed) ################"
+	@echo; echo "################ TA batch: the sample course (hidden tests, --jobs 2) $(if $(BATCH_FLAGS),WITHOUT the sandbox: bubblewrap cannot start here,sandboxed) ################"
 	@$(BIN)/grader batch submissions/course --rubric rubric/course-hidden.json --reference reference --jobs 2 --out grader-out/course $(BATCH_FLAGS)
 	@echo; cat grader-out/course/gradebook.csv; echo; head -20 grader-out/course/summary.md
 
