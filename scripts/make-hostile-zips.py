@@ -49,7 +49,9 @@ def main(out):
     # A zip bomb: 1 GiB of zeros in about 1 MiB.
     path = os.path.join(out, 'zip-bomb.zip')
     with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as zf:
-        with zf.open(zipfile.ZipInfo('bomb.swift', date_time=(2024, 1, 1, 0, 0, 0)), 'w', force_zip64=True) as f:
+        info = zipfile.ZipInfo('bomb.swift', date_time=(2024, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED  # a ZipInfo is stored unless told (the bomb was 1 GiB on disk)
+        with zf.open(info, 'w', force_zip64=True) as f:
             block = bytes(1 << 20)
             for _ in range(1024):
                 f.write(block)
