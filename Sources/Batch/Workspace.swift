@@ -83,8 +83,18 @@ public final class Workspace {
         try sandbox?.prepareWorkDirectory()
     }
 
-    /// Sets the session up to compile and run inside this workspace.
-    public func configure(_ session: inout GradingSession) {
+    /// Copies a submission folder into the workspace (the sandbox sees only the copy, never the
+    /// folders around the original) and hands it to the sandbox's user; returns the copy's path.
+    public func adopt(copyOf folder: String) throws -> String {
+        try FileManager.default.copyItem(atPath: folder, toPath: submissionFolder)
+        try prepare()
+        return submissionFolder
+    }
+
+    /// Sets the session up to compile and run inside this workspace; `sharedCache` (outside the
+    /// sandbox) is consulted and filled around the build.
+    public func configure(_ session: inout GradingSession, sharedCache: String? = nil) {
+        session.sharedCacheDirectory = sharedCache
         session.cacheDirectory = buildFolder
         session.sandbox = sandbox
         session.treeLimits = treeLimits

@@ -74,9 +74,7 @@ extension GraderCommand {
             var folder = input.folder
             var builder = SubmissionBuilder(exerciseKit: try ExerciseKitLocation.locate(), compileTimeoutSeconds: rubric.limits.compileTimeoutSeconds)
             if let workspace {
-                try FileManager.default.copyItem(atPath: input.folder, toPath: workspace.submissionFolder)
-                folder = workspace.submissionFolder
-                try workspace.prepare()
+                folder = try workspace.adopt(copyOf: input.folder)
                 builder = SubmissionBuilder(exerciseKit: builder.exerciseKit, cacheDirectory: workspace.buildFolder,
                                             compileTimeoutSeconds: rubric.limits.compileTimeoutSeconds)
                 builder.commandPrefix = workspace.sandbox?.compilerPrefix(buildDirectory: workspace.buildFolder) ?? []

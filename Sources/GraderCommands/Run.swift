@@ -84,12 +84,8 @@ extension GraderCommand {
             let workspace = try sandboxing.workspace(rubric: rubric, name: name, executable: session.executable)
             defer { workspace?.close() }
             if let workspace {
-                // The sandbox sees a copy in its own work folder, never the TA's folders around it.
-                try FileManager.default.copyItem(atPath: absolute, toPath: workspace.submissionFolder)
-                absolute = workspace.submissionFolder
-                workspace.configure(&session)
-                session.sharedCacheDirectory = SubmissionBuilder.defaultCacheDirectory
-                try workspace.prepare()
+                absolute = try workspace.adopt(copyOf: absolute)
+                workspace.configure(&session, sharedCache: SubmissionBuilder.defaultCacheDirectory)
             }
             do {
                 report = try session.grade(submissionAt: absolute, name: name)

@@ -53,11 +53,8 @@ extension GraderCommand {
             let workspace = try sandboxing.workspace(rubric: loaded, name: name, executable: session.executable)
             defer { workspace?.close() }
             if let workspace {
-                try FileManager.default.copyItem(atPath: absolute, toPath: workspace.submissionFolder)
-                folder = workspace.submissionFolder
-                workspace.configure(&session)
-                session.sharedCacheDirectory = SubmissionBuilder.defaultCacheDirectory
-                try workspace.prepare()
+                folder = try workspace.adopt(copyOf: absolute)
+                workspace.configure(&session, sharedCache: SubmissionBuilder.defaultCacheDirectory)
             }
             let report = try session.grade(submissionAt: folder, name: name)
             if let failure = report.failure { throw HarnessFailure("cannot train: \(failure)") }

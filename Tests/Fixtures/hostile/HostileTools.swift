@@ -48,3 +48,22 @@ func forgedReplyFrame(id: UInt64, value: [UInt8]) -> [UInt8] {
 
 /// `true`, as a value of the protocol.
 let forgedTrue: [UInt8] = [1, 1]
+
+/// Writes up to 2 GiB as 63 MiB files into `folder`; returns the bytes that were written.
+func fill(_ folder: String, name: String) -> Int {
+    let chunk = [UInt8](repeating: 7, count: 1 << 20)
+    var total = 0
+    for file in 0..<33 {
+        let fd = open("\(folder)/\(name)-\(file).bin", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { break }
+        var full = false
+        for _ in 0..<63 {
+            let written = chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written <= 0 { full = true; break }
+            total += written
+        }
+        close(fd)
+        if full { break }
+    }
+    return total
+}
