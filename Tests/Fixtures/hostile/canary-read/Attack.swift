@@ -19,8 +19,13 @@ func canaries() -> [String] {
 }
 
 /// "Escaped" when any canary can be read.
-func containmentProbe() -> Bool {
+func attackOnce() -> Bool {
     let read = canaries().filter { FileManager.default.contents(atPath: $0) != nil }
     print("canary-read: read \(read)")
     return !read.isEmpty
 }
+
+/// The attack runs once per worker (the first optimizer call); later calls answer from it, so
+/// the fixture tests its limit rather than the time budget.
+let attackOutcome = attackOnce()
+func containmentProbe() -> Bool { attackOutcome }
