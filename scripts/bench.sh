@@ -81,9 +81,21 @@ declare -A batch_wall
 for jobs in 1 2; do
   start=$(now)
   "$GRADER" batch submissions/course --rubric rubric/course-hidden.json --reference reference --jobs "$jobs" \
-    --out "$scratch/batch-$jobs" --regrade >/dev/null 2>&1
+    --out "$scratch/batch-$jobs" --regrade >/dev/null 2>"$scratch/batch-$jobs.log"
   batch_wall[$jobs]=$(elapsed "$start" "$(now)")
 done
+grader_peak=$(sed -n 's/^grader peak memory: //p' "$scratch/batch-2.log")
+containment=$(python3 - "$scratch/batch-2/grades.sqlite" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+regime = db.execute("select containment from submission where containment is not null limit 1").fetchone()
+judge, tree = db.execute("select max(judgePeakMiB), max(peakMemoryMiB) from submission").fetchone()
+reached = db.execute("select count(*) from submission where limitEvents is not null").fetchone()[0]
+print("Containment (every submission): %s." % (regime[0].replace("\n", "; ") if regime else "none recorded"))
+print("")
+print("Peak memory: judges at most %.0f MiB, a submission's process tree at most %.0f MiB; %d submissions reached a limit." % (judge or 0, tree or 0, reached))
+PY
+)
 phases=$(python3 - "$scratch/batch-2/grades.sqlite" <<'PY'
 import sqlite3, sys
 rows = sqlite3.connect(sys.argv[1]).execute("select count(*), avg(unzipSeconds), avg(compileSeconds), avg(checkSeconds), avg(trainingSeconds), avg(wallSeconds), max(wallSeconds) from submission where status != 'not gradable'").fetchone()
@@ -137,5 +149,11 @@ course_size=$(ls submissions/course | wc -l)
   echo "$phases"
   echo
   echo "Compile times per run: ${compile_times[*]} s."
+  echo
+  echo "The course includes the containment fixtures: \`slot-hog\` holds one slot for its whole time budget"
+  echo "(60 s in rubric/course-hidden.json), which bounds the --jobs 2 wall time from below."
+  echo "Grader peak memory (--jobs 2): ${grader_peak}."
+  echo
+  echo "$containment"
 } > BENCHMARKS.md
 cat BENCHMARKS.md

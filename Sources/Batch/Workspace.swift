@@ -73,7 +73,7 @@ public final class Workspace {
 
     static func commonLimits(_ limits: Rubric.Limits) -> [String] {
         ["time: \(Int(limits.checkTimeoutSeconds)) s per check, \(Int(limits.submissionBudgetSeconds)) s for all of a submission's checks",
-         "output: 16 MiB of printing per worker"]
+         "output: 16 MiB of printing per check"]
     }
 
     deinit { close() }

@@ -108,6 +108,7 @@ public final class WorkerConnection {
         exported = [:]
         exportIDs = [:]
         quietFailures = []
+        process.resetStderrCount()
         _ = try call(0, "reset", [])
         _ = try call(0, "seed", [.int(Int(seed))])
     }
@@ -162,7 +163,7 @@ public final class WorkerConnection {
         }
     }
 
-    /// What a worker may print (stdout goes to stderr in the worker) before it is stopped.
+    /// What a worker may print in one check (its stdout goes to stderr) before it is stopped.
     static let outputCapBytes = 16 << 20
 
     /// Marks the worker lost and ends it; returns the error to throw.
@@ -179,7 +180,7 @@ public final class WorkerConnection {
         let ended = process.finish(within: .now() + 1)
         let when = method.map { " during \($0)" } ?? ""
         if process.exceededStderrCap {
-            return "stopped\(when): it printed more than \(Self.outputCapBytes >> 20) MiB (standard output and error together, the limit per worker); print less\(process.stderrLines(3))"
+            return "stopped\(when): it printed more than \(Self.outputCapBytes >> 20) MiB (standard output and error together, the limit per check); print less\(process.stderrLines(3))"
         }
         return "\(ended.description)\(when)\(process.stderrLines())"
     }

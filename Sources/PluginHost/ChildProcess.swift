@@ -33,6 +33,9 @@ public final class ChildProcess {
     public var stderrCapBytes: Int?
     /// Whether the child was killed for passing `stderrCapBytes`.
     public private(set) var exceededStderrCap = false
+
+    /// Starts counting stderr towards `stderrCapBytes` afresh (a new check of the same worker).
+    public func resetStderrCount() { stderrBytes = 0 }
     private var exitStatus: Int32?
     /// One read buffer for the child's life (a call's round trip must not allocate 64 KiB twice).
     private var chunk = [UInt8](repeating: 0, count: 65_536)

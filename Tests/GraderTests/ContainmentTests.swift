@@ -121,9 +121,11 @@ import Testing
         }
         let flood = try store.results(of: "stderr-flood").first { $0.id == "TestOptimizers2.sgd" }
         #expect(flood?.status == .errored && flood?.message.contains("printed more than 16 MiB") == true, "\(String(describing: flood))")
+        #expect(rows["stderr-flood"]?.limitEvents?.contains("printed more than the output limit") == true)
         let hog = try #require(rows["slot-hog"])
         #expect(hog.status == "timed out" && hog.checkSeconds < 35, "the slot hog is stopped by its 30 s budget: \(hog)")
         #expect(try store.results(of: "slot-hog").contains { $0.message.hasPrefix("not run: the submission used up its time budget of 30 s") })
+        #expect(hog.limitEvents?.contains("used up its time budget of 30 s") == true, "\(String(describing: hog.limitEvents))")
 
         // Every report states what contained the code; the grader and its judges stayed small.
         let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
@@ -163,6 +165,22 @@ import Testing
         #expect(rows["alice"]?.total == 25, "\(String(describing: rows["alice"]))")
         #expect(rows["canary-read"]?.total == 25 && rows["environment-probe"]?.total == 25, "contained without root: \(rows.values.map { "\($0.id) \($0.total)" })")
         #expect(rows["alice"]?.containment?.contains("in a user namespace") == true, "\(String(describing: rows["alice"]?.containment))")
+    }
+
+    /// A batch with `--no-sandbox` says so in the summary, each feedback file and each results.json.
+    @Test(.enabled(if: usable))
+    func anUnsandboxedBatchSaysSoInEveryReport() throws {
+        let course = Self.course("unsandboxed", ["alice"])
+        let out = Self.base + "/unsandboxed-out"
+        let run = try TestSupport.runGrader(["batch", course, "--rubric", Self.rubric, "--jobs", "1", "--out", out, "--no-sandbox"])
+        #expect(run.code == 0 && run.output.contains("WARNING: graded WITHOUT a sandbox"), "\(run.output) \(run.error.suffix(300))")
+        let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
+        #expect(summary.contains("**1 submissions were graded WITHOUT a sandbox** (alice)"), "\(summary)")
+        let feedback = try String(contentsOfFile: out + "/feedback/alice.md", encoding: .utf8)
+        #expect(feedback.contains("> Graded without a sandbox: sandbox: NONE (--no-sandbox was given)"), "\(feedback)")
+        let results = try String(contentsOfFile: out + "/results/alice.json", encoding: .utf8)
+        #expect(results.contains("Graded without a sandbox"), "\(results.prefix(400))")
+        #expect(try BatchStore(path: out + "/grades.sqlite").submission("alice")?.sandboxed == false)
     }
 
     /// `grader run` as root sandboxes by default; `--no-sandbox` lets the canary be read, and
