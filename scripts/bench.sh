@@ -35,6 +35,7 @@ groups=$("$GRADER" run --timings reference 2>&1 >/dev/null | awk '$1=="timing" &
 declare -A group_times
 wall_times=()
 check_times=()
+unsandboxed_times=()
 gradient_shares=()
 for i in $(seq "$RUNS"); do
   start=$(now)
@@ -44,6 +45,9 @@ for i in $(seq "$RUNS"); do
   # Share of the numeric gradient checks (every check named gradient*) in the checks' time.
   gradient_shares+=("$(echo "$out" | awk '$1=="timing" && $2=="check" {split($3, id, "."); total += $4; if (id[2] ~ /^gradient/) grad += $4} END {printf "%.1f", 100 * grad / total}')")
   for g in $groups; do group_times[$g]+="$(echo "$out" | timing "$g") "; done
+  # The sandbox's cost: the same run without it, interleaved so machine noise hits both alike
+  # (as root `grader run` sandboxes by default; as another user both runs are unsandboxed).
+  unsandboxed_times+=("$("$GRADER" run --no-sandbox --timings reference 2>&1 >/dev/null | timing checks)")
 done
 
 echo "Judge–worker protocol: the cost of one call, $RUNS runs…" >&2
@@ -117,6 +121,7 @@ course_size=$(ls submissions/course | wc -l)
   echo "| reference submission compile (\`swiftc -emit-library -O\`, empty cache) | $(echo "$compile_median" ) s | 0.9–1.4 s small, 7–8 s for 1,300 lines |"
   echo "| \`grader run reference\` wall time, build cached (spawn, load, all implemented groups) | $(printf "%s\n" "${wall_times[@]}" | median) s | — |"
   echo "| all checks, decided in the judge over calls to the worker (scored + diagnostic groups) | $(printf "%s\n" "${check_times[@]}" | median) s | <= 2 s for the public suite with host-side verdicts (the Python original with numpy: 62 s, DESIGN.md, not re-measured here) |"
+  echo "| the same checks with \`--no-sandbox\` (interleaved runs; the difference is the sandbox's cost) | $(printf "%s\n" "${unsandboxed_times[@]}" | median) s | — |"
   echo "| one judge–worker call, scalar arguments (Sgd.calculateUpdate on \`Tensor(1)\`, round trip) | $(printf "%s\n" "${scalar_calls[@]}" | median) µs | — |"
   echo "| one judge–worker call, two 100×100 tensors in, one out (80 kB each) | $(printf "%s\n" "${tensor_calls[@]}" | median) µs | — |"
   echo "| share of the numeric gradient checks in that time | $(printf "%s\n" "${gradient_shares[@]}" | median | awk '{printf "%.1f", $1}') % | — |"
