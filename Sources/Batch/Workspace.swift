@@ -86,7 +86,17 @@ public final class Workspace {
     /// Copies a submission folder into the workspace (the sandbox sees only the copy, never the
     /// folders around the original) and hands it to the sandbox's user; returns the copy's path.
     public func adopt(copyOf folder: String) throws -> String {
-        try FileManager.default.copyItem(atPath: folder, toPath: submissionFolder)
+        // What the build and the checks read (sources, submitted files), not `.build` or hidden
+        // folders; contents only (FileManager.copyItem keeps owners, which a regular user cannot).
+        let fileManager = FileManager.default
+        for relative in SubmissionSources.files(in: folder) {
+            let target = "\(submissionFolder)/\(relative)"
+            try fileManager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard fileManager.createFile(atPath: target, contents: try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(relative)"))) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
+            }
+        }
+        try fileManager.createDirectory(atPath: submissionFolder, withIntermediateDirectories: true)
         try prepare()
         return submissionFolder
     }

@@ -202,5 +202,21 @@ import Testing
         #expect(open.output.contains("✗ sgd") && open.output.contains("Graded without a sandbox: sandbox: NONE (--no-sandbox was given)"), "\(open.output)")
         let json = try TestSupport.runGrader(["run", "--rubric", Self.rubric, "--group", "TestOptimizers2", "--no-sandbox", "--format", "json", fixture])
         #expect(json.output.contains("Graded without a sandbox"), "results.json says so: \(json.output.prefix(400))")
+
+        // A regular user asks for the sandbox with --sandbox: a user namespace, the canary hidden.
+        let user = Process()
+        user.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        user.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", TestSupport.graderExecutable,
+                          "run", "--sandbox", "--timings", "--rubric", Self.rubric, "--group", "TestOptimizers2", fixture]
+        user.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
+        let out = Pipe(), err = Pipe()
+        user.standardOutput = out
+        user.standardError = err
+        try user.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let timings = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        user.waitUntilExit()
+        #expect(text.contains("TestOptimizers2: OK"), "\(text) \(timings.suffix(400))")
+        #expect(timings.contains("as the current user in a user namespace"), "\(timings.suffix(600))")
     }
 }
