@@ -45,11 +45,40 @@ public struct BatchRunner {
     public let rubric: Rubric
     public let store: BatchStore
 
+    /// What a grade depends on besides the submission: the rubric file and the reference's
+    /// sources. Part of every row's hash, so fixing either regrades everyone on the next run.
+    public let gradingInputs: String
+
     public init(options: Options) throws {
         self.options = options
         rubric = try Rubric.load(from: options.rubricPath)
+        gradingInputs = try Self.fingerprint(rubricPath: options.rubricPath, referencePath: options.referencePath)
         try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
         store = try BatchStore(path: "\(options.out)/grades.sqlite")
+    }
+
+    /// Why this batch would grade wrongly, checked before anyone is graded: hidden differential
+    /// groups without a reference, or a reference folder without sources (every student would get
+    /// 0 and be told to fix *their* sources).
+    public func referenceProblem() -> String? {
+        let differential = rubric.groups.filter { $0.differential == true }.map(\.name)
+        guard let reference = options.referencePath else {
+            return differential.isEmpty ? nil
+                : "the rubric's hidden groups \(differential.joined(separator: ", ")) compare with the reference: pass --reference PATH (e.g. --reference reference)"
+        }
+        do {
+            _ = try SubmissionSources.collect(in: reference)
+            return nil
+        } catch {
+            return "--reference \(reference) holds no Swift sources of a reference solution (\(error)): give the reference's folder, e.g. --reference reference"
+        }
+    }
+
+    /// SHA-256 of the rubric file's bytes and the reference's Swift sources.
+    static func fingerprint(rubricPath: String, referencePath: String?) throws -> String {
+        let rubric = try ContentHash.of(path: rubricPath)
+        let reference = referencePath.flatMap { ContentHash.ofSources(in: $0) } ?? "none"
+        return ContentHash.of(text: "rubric \(rubric)\nreference \(reference)\n")
     }
 
     /// Every `*.zip` and folder in the directory (hidden entries and the output folder aside).
@@ -68,7 +97,8 @@ public struct BatchRunner {
     /// The entries to grade now: new, changed, unfinished, or all with `regrade`.
     public func pending(_ entries: [Entry]) throws -> [(Entry, String)] {
         try entries.compactMap { entry in
-            let hash = try ContentHash.of(path: entry.path)
+            // The submission's content and what grades it: a fixed rubric or reference regrades.
+            let hash = ContentHash.of(text: "submission \(try ContentHash.of(path: entry.path))\ngraded with \(gradingInputs)\n")
             if !options.regrade, let row = try store.submission(entry.id), row.hash == hash, row.status != "in progress", row.status != "error" { return nil }
             return (entry, hash)
         }

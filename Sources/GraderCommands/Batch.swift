@@ -53,7 +53,7 @@ extension GraderCommand {
             let runner = try BatchRunner(options: .init(
                 directory: directory, rubricPath: rubric, out: out, jobs: jobs, referencePath: reference,
                 regrade: regrade, sandboxed: !noSandbox, executable: ExerciseKitLocation.executablePath()))
-            if let problem = runner.sandboxProblem() { throw HarnessFailure(problem) }
+            if let problem = runner.sandboxProblem() ?? runner.referenceProblem() { throw HarnessFailure(problem) }
             let entries = try runner.entries()
             let pending = try runner.pending(entries)
             let progress = BatchProgress(total: pending.count, skipped: entries.count - pending.count)

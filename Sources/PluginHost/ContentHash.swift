@@ -21,4 +21,24 @@ public enum ContentHash {
         }
         return hasher.finalize()
     }
+
+    /// SHA-256 of a text: combines hashes and names into one key.
+    public static func of(text: String) -> String {
+        var hasher = SHA256()
+        hasher.update(Array(text.utf8))
+        return hasher.finalize()
+    }
+
+    /// SHA-256 of a folder's Swift sources only (what a build reads, not `.build/`), or nil
+    /// when it has none.
+    public static func ofSources(in folder: String) -> String? {
+        guard let sources = try? SubmissionSources.collect(in: folder) else { return nil }
+        var hasher = SHA256()
+        for source in sources {
+            let contents = (try? Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(source)"))) ?? Data()
+            hasher.update("file \(source) \(contents.count)\n")
+            hasher.update(contents)
+        }
+        return hasher.finalize()
+    }
 }

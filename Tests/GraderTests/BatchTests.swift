@@ -167,6 +167,32 @@ import Testing
         #expect(probe?.status == .passed)
     }
 
+    /// A TA's mistake stops the batch before anyone is graded, and fixing the rubric or the
+    /// reference regrades everyone: no zero is kept because it was "already graded".
+    @Test func aTAsMistakeIsRefusedAndItsFixRegrades() throws {
+        let course = Self.course("mistakes-course", ["carol"])
+        let empty = Self.base + "/not-a-reference"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let out = Self.base + "/mistakes-out"
+        let sandbox = Self.sandboxUsable ? [] : ["--no-sandbox"]
+        let wrong = try TestSupport.runGrader(["batch", course, "--rubric", Self.rubric, "--reference", empty, "--out", out] + sandbox)
+        #expect(wrong.code == 1 && wrong.error.contains("--reference \(empty) holds no Swift sources"), "\(wrong.error)")
+        let missing = try TestSupport.runGrader(["batch", course, "--rubric", Self.rubric, "--out", out] + sandbox)
+        #expect(missing.code == 1 && missing.error.contains("compare with the reference: pass --reference PATH"), "\(missing.error)")
+        #expect(try BatchStore(path: out + "/grades.sqlite").submissions().isEmpty, "nobody was graded")
+
+        let first = try batch(course, out: out)
+        #expect(first.code == 0 && first.error.contains("grading 1 submissions"), "\(first.error)")
+        let same = try batch(course, out: out)
+        #expect(same.error.contains("grading 0 submissions (1 unchanged, already graded)"), "\(same.error)")
+        // The same rubric with one group's points changed: everyone is graded again.
+        let changed = Self.base + "/rubric/changed.json"
+        try String(contentsOfFile: Self.rubric, encoding: .utf8).replacingOccurrences(of: "\"percent\": 2}", with: "\"percent\": 3}")
+            .write(toFile: changed, atomically: true, encoding: .utf8)
+        let regraded = try TestSupport.runGrader(["batch", course, "--rubric", changed, "--reference", "reference", "--out", out] + sandbox)
+        #expect(regraded.code == 0 && regraded.error.contains("grading 1 submissions"), "\(regraded.error)")
+    }
+
     /// Students who forge the grader's answers, flood its channel or exit while loading, beside
     /// honest ones: the batch ends with a row for everyone, the forgers earn only what their
     /// honest code earns, and the honest students' grades are those of a batch without them.
