@@ -107,13 +107,8 @@ public struct BatchRunner {
     /// Why the sandbox cannot work with these folders, if it cannot: its user must reach the work
     /// folders and the grader's build through folders that let others pass (o+x).
     public func sandboxProblem() -> String? {
-        guard options.sandboxed, geteuid() == 0 else { return nil }
-        let graderBuild = URL(fileURLWithPath: options.executable).resolvingSymlinksInPath().deletingLastPathComponent().path
-        for (what, folder) in [("the output folder", options.out), ("the grader's build", graderBuild), ("the data folder", rubric.dataDirectory ?? "")]
-        where !folder.isEmpty && !Self.isReachableByOthers(folder) {
-            return "\(what) \(folder) is not reachable by the sandbox's unprivileged user (a folder on its path lacks o+x): use another location or chmod o+x"
-        }
-        return nil
+        guard options.sandboxed else { return nil }
+        return Workspace.unreachableFolder(executable: options.executable, rubric: rubric, also: [("the output folder", options.out)])
     }
 
     /// Grades what is pending; `report` is called after each submission with its stored row.

@@ -51,7 +51,7 @@ public final class Workspace {
         }
         let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(64))
         treeLimits = ProcessTreeLimits(name: "slot\(slot)-\(safeName)", memoryMiB: limits.treeMemoryMiB, processes: limits.processLimit)
-        let graderBuild = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let graderBuild = Self.graderBuild(of: executable)
         sandbox = Sandbox(identity: asRoot ? .dedicatedUser(uid: 61_000 + UInt32(slot)) : .currentUser,
                           workDirectory: folder, readOnly: [graderBuild, rubric.dataDirectory].compactMap { $0 },
                           tmpDirectory: disk == nil ? nil : tmp, tmpMiB: limits.diskLimitMiB,
@@ -69,6 +69,23 @@ public final class Workspace {
             ? "disk: \(limits.diskLimitMiB) MiB for the work folder and /tmp together (tmpfs); the worker can write only /tmp"
             : "disk: /tmp of \(limits.diskLimitMiB) MiB per process tree (tmpfs); the worker can write only /tmp")
         containment = Containment(sandboxed: true, limits: lines + Self.commonLimits(limits))
+    }
+
+    /// The folder of the grader executable (its build: the worker, ExerciseKit), symlinks resolved.
+    public static func graderBuild(of executable: String) -> String {
+        URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path
+    }
+
+    /// Why root's sandbox user cannot work with these folders, if it cannot: it must reach each
+    /// through folders that let others pass (o+x). The grader's build and the data sets always;
+    /// callers add their own (the batch's output folder). Nil without root (the same user).
+    public static func unreachableFolder(executable: String, rubric: Rubric, also extra: [(what: String, path: String)] = []) -> String? {
+        guard geteuid() == 0 else { return nil }
+        let folders = extra + [("the grader's build", graderBuild(of: executable)), ("the data folder", rubric.dataDirectory ?? "")]
+        for (what, path) in folders where !path.isEmpty && !BatchRunner.isReachableByOthers(path) {
+            return "\(what) \(path) is not reachable by the sandbox's unprivileged user (a folder on its path lacks o+x): chmod o+x it or use another location, or pass --no-sandbox for trusted submissions"
+        }
+        return nil
     }
 
     static func commonLimits(_ limits: Rubric.Limits) -> [String] {

@@ -24,11 +24,7 @@ struct SandboxOptions: ParsableArguments {
             return try Workspace(folder: folder, name: name, slot: 0, rubric: rubric, executable: executable, sandboxed: false)
         }
         if let problem = Sandbox.unavailableReason() { throw HarnessFailure(problem) }
-        let graderBuild = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path
-        for (what, path) in [("the grader's build", graderBuild), ("the data folder", rubric.dataDirectory ?? "")]
-        where asRoot && !path.isEmpty && !BatchRunner.isReachableByOthers(path) {
-            throw HarnessFailure("\(what) \(path) is not reachable by the sandbox's unprivileged user (a folder on its path lacks o+x): chmod o+x it, or pass --no-sandbox for a trusted submission")
-        }
+        if let problem = Workspace.unreachableFolder(executable: executable, rubric: rubric) { throw HarnessFailure(problem) }
         return try Workspace(folder: folder, name: name, slot: 0, rubric: rubric, executable: executable, sandboxed: true)
     }
 }
