@@ -41,9 +41,7 @@ import Testing
     static let wellBehaved = ["alice", "bob", "carol", "erin", "kim", "mallory", "olivia", "victor"]
 
     /// The sandbox needs root (a uid per job), bubblewrap, and a grader the sandbox user can read.
-    static let sandboxUsable = getuid() == 0 && Sandbox.isAvailable()
-        && BatchRunner.isReachableByOthers(URL(fileURLWithPath: TestSupport.graderExecutable).deletingLastPathComponent().path)
-        && BatchRunner.isReachableByOthers(TestSupport.repository + "/rubric/data")
+    static let sandboxUsable = getuid() == 0 && Sandbox.isAvailable() && TestSupport.sandboxReachable
 
     func batch(_ directory: String, out: String, jobs: Int = 2, extra: [String] = []) throws -> (code: Int32, output: String, error: String) {
         try TestSupport.runGrader(["batch", directory, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "\(jobs)", "--out", out]
