@@ -38,7 +38,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestSupport.graderExecutable)
-        process.arguments = arguments
+        process.arguments = TestSupport.graderArguments(arguments)
         process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repository)
         var environment = ProcessInfo.processInfo.environment
         environment["TMPDIR"] = tmp

@@ -46,6 +46,18 @@ enum TestSupport {
     static let sandboxReachable = BatchRunner.isReachableByOthers(URL(fileURLWithPath: graderExecutable).deletingLastPathComponent().path)
         && BatchRunner.isReachableByOthers(repository + "/rubric/data")
 
+    /// `arguments` as the tests pass them to `grader`. As root, run/check/train sandbox by default
+    /// and refuse when the sandbox's user cannot reach this checkout (a clone in a 0700
+    /// `mktemp -d` folder): there they are tested unsandboxed, as BatchTests does
+    /// (ContainmentTests, which need the sandbox, are skipped then).
+    static func graderArguments(_ arguments: [String]) -> [String] {
+        guard getuid() == 0, !sandboxReachable, let command = arguments.first, ["run", "check", "train"].contains(command),
+              !arguments.contains("--no-sandbox") else { return arguments }
+        var adjusted = arguments
+        adjusted.insert("--no-sandbox", at: 1)
+        return adjusted
+    }
+
     /// Runs `grader` with arguments; returns exit code, stdout and stderr.
     static func runGrader(_ arguments: [String]) throws -> (code: Int32, output: String, error: String) {
         try runProgram("grader", arguments)
@@ -55,15 +67,7 @@ enum TestSupport {
     static func runProgram(_ name: String, _ arguments: [String]) throws -> (code: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: graderExecutable)
-        var arguments = arguments
-        // As root, run/check/train sandbox by default and refuse when the sandbox's user cannot
-        // reach this checkout (a clone in a 0700 `mktemp -d` folder): there, test them unsandboxed,
-        // as BatchTests does (ContainmentTests, which need the sandbox, are skipped then).
-        if getuid() == 0, !sandboxReachable, let command = arguments.first, ["run", "check", "train"].contains(command),
-           !arguments.contains("--no-sandbox") {
-            arguments.insert("--no-sandbox", at: 1)
-        }
-        process.arguments = (name == "dispatch" ? ["dispatch"] : []) + arguments
+        process.arguments = (name == "dispatch" ? ["dispatch"] : []) + graderArguments(arguments)
         process.currentDirectoryURL = URL(fileURLWithPath: repository)
         var environment = ProcessInfo.processInfo.environment
         environment["GRADER_CACHE"] = cacheDirectory
