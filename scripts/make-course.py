@@ -125,6 +125,9 @@ def main(out, only, hidden_rubric):
                         'let wv = w[((k * g.channels + c) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)]'),
                        ('Conv.swift', 'let wIndex = ((k * g.channels + c) * kh + u) * kw + v',
                         'let wIndex = ((k * g.channels + c) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)')]),
+        # The other "same" padding for even kernels (m/2 − 1 zeros before): as correct as the reference's.
+        'nadia': mutate([('Conv.swift', 'padTop: kernelHeight / 2, padLeft: kernelWidth / 2)',
+                          'padTop: (kernelHeight - 1) / 2, padLeft: (kernelWidth - 1) / 2)')]),
         'leo': mutate([('Pooling.swift', 'let outHeight = (height - py) / sy + 1, outWidth = (width - px) / sx + 1',
                         'let outHeight = (height - py + sy - 1) / sy + 1, outWidth = (width - px + sx - 1) / sx + 1')]),
         'peggy': evil_sgd(FORK_BOMB),

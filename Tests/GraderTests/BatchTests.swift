@@ -38,7 +38,7 @@ import Testing
         return folder
     }
 
-    static let wellBehaved = ["alice", "bob", "carol", "erin", "kim", "mallory", "olivia", "victor"]
+    static let wellBehaved = ["alice", "bob", "carol", "erin", "kim", "mallory", "nadia", "olivia", "victor"]
 
     /// The sandbox needs root (a uid per job), bubblewrap, and a grader the sandbox user can read.
     static let sandboxUsable = getuid() == 0 && Sandbox.isAvailable() && TestSupport.sandboxReachable
@@ -82,6 +82,7 @@ import Testing
         #expect(rows["alice"]?["total"] == "40" && rows["alice"]?["status"] == "graded")
         #expect(rows["bob"]?["total"] == rows["alice"]?["total"], "a duplicate gets the same grade")
         #expect(rows["kim"]?["HiddenConv"] == "0" && rows["kim"]?["TestPooling"] == "15", "a flipped kernel fails only the hidden tests")
+        #expect(rows["nadia"]?["total"] == "40", "the other \"same\" padding for even kernels is as correct as scipy's")
         #expect(rows["erin"]?["TestOptimizers2"] == "0" && rows["erin"]?["status"] == "graded", "a trap costs its check, not the grade")
         #expect(rows["mallory"]?["status"] == "not gradable" && rows["mallory"]?["reason"]?.contains("zip slip") == true)
         #expect(rows["olivia"]?["reason"]?.contains("symbolic link") == true)
@@ -100,11 +101,14 @@ import Testing
         #expect(feedback.contains("| HiddenConv | 0 / 10 | hidden test |") && !feedback.contains("kernel flipped"), "hidden details stay hidden")
         let results = try String(contentsOfFile: out + "/results/kim.json", encoding: .utf8)
         #expect(results.contains("your output equals the reference with the kernel flipped"), "the TA sees them")
+        #expect(results.contains("kernelHeight") && results.contains("strideX"), "case parameters are labelled")
+        let nadia = try String(contentsOfFile: out + "/results/nadia.json", encoding: .utf8)
+        #expect(nadia.contains("even kernels padded ⌊(m−1)/2⌋ before"), "the convention found is named")
         let junit = try XMLDocument(contentsOf: URL(fileURLWithPath: out + "/junit.xml"))
         #expect(try junit.nodes(forXPath: "//testsuite").count == Self.wellBehaved.count)
         // Rerunning grades nothing: every submission is unchanged.
         let again = try batch(course, out: out)
-        #expect(again.error.contains("grading 0 submissions (8 unchanged, already graded)"), "\(again.error)")
+        #expect(again.error.contains("grading 0 submissions (9 unchanged, already graded)"), "\(again.error)")
     }
 
     @Test func killedMidBatchResumesAndMatchesAnUninterruptedRun() throws {

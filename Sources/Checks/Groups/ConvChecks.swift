@@ -24,7 +24,7 @@ enum ConvChecks {
         }
     }
 
-    static let sameHint = "use zero \"same\" padding (⌊(m−1)/2⌋ before, ⌈(m−1)/2⌉ after, also for even m), then keep every stride-th output: ⌈size/stride⌉"
+    static let sameHint = "use zero \"same\" padding (m−1 zeros per axis; for even m, m/2 before as scipy or m/2−1 before, both accepted), then keep every stride-th output: ⌈size/stride⌉"
 
     /// `gaussian_filter(x, σ=0.85, mode='constant', truncate=1.0)` of one 2-D plane: a separable
     /// 3-tap kernel, zero outside.

@@ -6,9 +6,11 @@ import ExerciseKit
 /// reference and compares (`Batch/DifferentialOracle.swift`). Asymmetric kernels, other shapes,
 /// strides and kernel sizes than the public tests. Parameter `cases` (default 8).
 ///
-/// Artifacts: `caseNN` outputs, `caseNN.config` numbers describing the case, and for
-/// convolutions `caseNN.flippedKernel` (the output with the kernel rotated by 180°), so the host
-/// can tell a flipped kernel convention from a wrong result.
+/// Artifacts: `caseNN` outputs and `caseNN.config` numbers describing the case (labelled by the
+/// host, `DifferentialOracle.caseLabels`). An output may come with alternatives, `<output>~<name>`:
+/// the same output under another convention. The host reads them from the reference's run only,
+/// and decides which it accepts (another "same" padding for even kernels, a flipped hw5 kernel)
+/// and which it names as a likely mistake (a flipped exercise-2 kernel).
 enum DifferentialProbes {
     static var cases: Int { Int(CheckEnvironment.parameter("cases", default: 8)) }
 
@@ -23,6 +25,52 @@ enum DifferentialProbes {
     }
 
     static func name(_ index: Int) -> String { index < 10 ? "case0\(index)" : "case\(index)" }
+
+    /// "Same" padding is ambiguous for an even kernel size m: scipy's correlate pads m/2 before,
+    /// ⌊(m−1)/2⌋ before is equally valid. A kernel embedded in one more zero row (column) is odd,
+    /// hence unambiguous: zeros after it give scipy's outputs, zeros before it the other ones.
+    enum EvenPadding: String, CaseIterable {
+        case scipyPadding, floorPadding
+
+        func embedded(_ w: Tensor, spatialAxes: Int) -> Tensor {
+            let sizes = Array(w.shape.suffix(spatialAxes))
+            let grown = sizes.map { $0 % 2 == 0 ? $0 + 1 : $0 }
+            let outer = w.count / Tensor.elementCount(sizes)
+            var result = Tensor(shape: Array(w.shape.dropLast(spatialAxes)) + grown, scalars: [Double](repeating: 0, count: outer * Tensor.elementCount(grown)))
+            forEachPosition(sizes) { position, flat in
+                let target = zip(zip(position, sizes), grown).reduce(0) { index, pair in
+                    let ((p, size), width) = pair
+                    return index * width + p + (size % 2 == 0 && self == .floorPadding ? 1 : 0)
+                }
+                for block in 0..<outer { result.scalars[block * Tensor.elementCount(grown) + target] = w.scalars[block * Tensor.elementCount(sizes) + flat] }
+            }
+            return result
+        }
+
+        /// The gradient of the original kernel's positions, read back out of the embedded one's.
+        func restricted(_ grown: Tensor, to sizes: [Int]) -> Tensor {
+            let spatial = sizes.count
+            let grownSizes = Array(grown.shape.suffix(spatial))
+            let outer = grown.count / Tensor.elementCount(grownSizes)
+            var result = Tensor(shape: Array(grown.shape.dropLast(spatial)) + sizes, scalars: [Double](repeating: 0, count: outer * Tensor.elementCount(sizes)))
+            forEachPosition(sizes) { position, flat in
+                let source = zip(zip(position, sizes), grownSizes).reduce(0) { index, pair in
+                    let ((p, size), width) = pair
+                    return index * width + p + (size % 2 == 0 && self == .floorPadding ? 1 : 0)
+                }
+                for block in 0..<outer { result.scalars[block * Tensor.elementCount(sizes) + flat] = grown.scalars[block * Tensor.elementCount(grownSizes) + source] }
+            }
+            return result
+        }
+
+        private func forEachPosition(_ sizes: [Int], _ body: ([Int], Int) -> Void) {
+            for flat in 0..<Tensor.elementCount(sizes) {
+                var rest = flat, position = [Int](repeating: 0, count: sizes.count)
+                for axis in sizes.indices.reversed() { position[axis] = rest % sizes[axis]; rest /= sizes[axis] }
+                body(position, flat)
+            }
+        }
+    }
 
     static let conv = CheckGroup(name: "HiddenConv", checks: [
         Check("forward", "Conv forward on random 1-D and 2-D shapes, strides and asymmetric kernels") { registry in
@@ -42,7 +90,16 @@ enum DifferentialProbes {
                 let input = random.normal(shape: oneD ? [batch, channels, height] : [batch, channels, height, width])
                 CheckArtifacts.add(name(index), try layer.forward(input))
                 layer.weights = rotated(weights, spatialAxes: oneD ? 1 : 2)
-                CheckArtifacts.add(name(index) + ".flippedKernel", try layer.forward(input))
+                CheckArtifacts.add(name(index) + "~flippedKernel", try layer.forward(input))
+                if kh % 2 == 0 || kw % 2 == 0 {
+                    for padding in EvenPadding.allCases {
+                        let grown = padding.embedded(weights, spatialAxes: oneD ? 1 : 2)
+                        let odd = make(oneD ? [sy] : [sy, sx], Array(grown.shape.dropFirst()), kernels)
+                        odd.weights = grown
+                        odd.bias = layer.bias
+                        CheckArtifacts.add(name(index) + "~" + padding.rawValue, try odd.forward(input))
+                    }
+                }
                 CheckArtifacts.add(name(index) + ".config", shape: [9], values: [batch, channels, height, width, kernels, kh, kw, sy, sx].map(Double.init))
             }
         },
@@ -55,13 +112,27 @@ enum DifferentialProbes {
                 let (height, width) = (kh + random.integer(below: 6), kw + random.integer(below: 6))
                 let (sy, sx) = (1 + random.integer(below: 3), 1 + random.integer(below: 3))
                 let layer = make([sy, sx], [channels, kh, kw], kernels)
-                layer.weights = random.normal(shape: [kernels, channels, kh, kw])
+                let weights = random.normal(shape: [kernels, channels, kh, kw])
+                layer.weights = weights
                 layer.bias = random.normal(shape: [kernels])
-                let output = try layer.forward(random.normal(shape: [batch, channels, height, width]))
-                let inputError = try layer.backward(random.normal(shape: output.shape))
+                let input = random.normal(shape: [batch, channels, height, width])
+                let output = try layer.forward(input)
+                let error = random.normal(shape: output.shape)
+                let inputError = try layer.backward(error)
                 CheckArtifacts.add(name(index) + ".inputError", inputError)
                 CheckArtifacts.add(name(index) + ".gradientWeights", layer.gradientWeights)
                 CheckArtifacts.add(name(index) + ".gradientBias", layer.gradientBias)
+                if kh % 2 == 0 || kw % 2 == 0 {
+                    for padding in EvenPadding.allCases {
+                        let grown = padding.embedded(weights, spatialAxes: 2)
+                        let odd = make([sy, sx], Array(grown.shape.dropFirst()), kernels)
+                        odd.weights = grown
+                        odd.bias = layer.bias
+                        _ = try odd.forward(input)
+                        CheckArtifacts.add(name(index) + ".inputError~" + padding.rawValue, try odd.backward(error))
+                        CheckArtifacts.add(name(index) + ".gradientWeights~" + padding.rawValue, padding.restricted(odd.gradientWeights, to: [kh, kw]))
+                    }
+                }
                 CheckArtifacts.add(name(index) + ".config", shape: [9], values: [batch, channels, height, width, kernels, kh, kw, sy, sx].map(Double.init))
             }
         },
@@ -116,9 +187,15 @@ enum DifferentialProbes {
                 for u in 0..<k { for v in 0..<k { for i in 0..<c1 { for o in 0..<c2 {
                     flipped[u, v, i, o] = w[k - 1 - u, k - 1 - v, i, o]
                 } } } }
-                CheckArtifacts.add(name(index) + ".flippedKernel", try f.conv(x: x, wConv: flipped, bConv: b))
+                CheckArtifacts.add(name(index) + "~flippedKernel", try f.conv(x: x, wConv: flipped, bConv: b))
                 let (dlDw, dlDb) = try f.convBackward(dlDy: random.normal(shape: [height, width, c2]), x: x, wConv: w, bConv: b)
                 CheckArtifacts.add(name(index) + ".dlDw", dlDw)
+                // A convolution's dL/dw is the correlation's, flipped: what a consistent flipped conv returns.
+                var flippedGradient = dlDw
+                for u in 0..<k { for v in 0..<k { for i in 0..<c1 { for o in 0..<c2 {
+                    flippedGradient[u, v, i, o] = dlDw[k - 1 - u, k - 1 - v, i, o]
+                } } } }
+                CheckArtifacts.add(name(index) + ".dlDw~flippedKernel", flippedGradient)
                 CheckArtifacts.add(name(index) + ".dlDb", dlDb)
                 CheckArtifacts.add(name(index) + ".config", shape: [5], values: [height, width, c1, c2, k].map(Double.init))
             }

@@ -65,7 +65,7 @@ public final class Conv: ConvLayer {
         return Geometry(
             batch: input.shape[0], channels: input.shape[1], height: height, width: width,
             outHeight: (height + strideY - 1) / strideY, outWidth: (width + strideX - 1) / strideX,
-            padTop: (kernelHeight - 1) / 2, padLeft: (kernelWidth - 1) / 2)
+            padTop: kernelHeight / 2, padLeft: kernelWidth / 2)
     }
 
     /// Output positions `o` whose input position `o·stride + k − pad` lies in `0..<size`.

@@ -59,8 +59,11 @@ public protocol FullyConnectedLayer: TrainableLayer {}
 ///
 /// - `convolutionShape` is [c, m] (1-D) or [c, m, n] (2-D); `weights` has shape (K, c, m[, n]),
 ///   `bias` (K).
-/// - Input (b, c, y[, x]) gives output (b, K, ⌈y/sy⌉[, ⌈x/sx⌉]); for an even kernel size m the
-///   padding is ⌊(m−1)/2⌋ before and ⌈(m−1)/2⌉ after, so the output keeps the input's size.
+/// - Input (b, c, y[, x]) gives output (b, K, ⌈y/sy⌉[, ⌈x/sx⌉]): m−1 zeros in all per axis, so
+///   the output keeps the input's size. For an even kernel size m, either placement is "same":
+///   m/2 before and m/2−1 after (scipy.signal.correlate(mode='same'), the reference's choice) or
+///   m/2−1 before and m/2 after. The grader accepts both; use one consistently in forward and
+///   backward.
 /// - out[b, k, i, j] = bias[k] + Σ_{c,u,v} w[k, c, u, v] · xpad[b, c, i·sy + u, j·sx + v].
 /// - fanIn = c·m·n, fanOut = K·m·n; the constructor initialises weights and bias in U[0, 1).
 /// - `gradientWeights` (K, c, m[, n]) and `gradientBias` (K) sum over the batch; with an
