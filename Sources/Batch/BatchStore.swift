@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PluginHost
 import GradingModel
 
 /// The batch's state in SQLite (`grades.sqlite` in the output folder): one row per submission and
@@ -101,6 +102,9 @@ public final class BatchStore {
     /// Stores a finished submission and its checks in one transaction.
     public func record(_ submission: Submission, checks: [CheckResult]) throws {
         try database.write { db in
+            // An interrupted run's last results may come from children its own interruption
+            // killed: the row stays "in progress" and is graded again.
+            guard !Interruption.isRequested else { throw CancellationError() }
             try Check.filter(Column("submission") == submission.id).deleteAll(db)
             try submission.save(db)
             // One row per check id, whatever a result list holds (a repeated id keeps its first result).

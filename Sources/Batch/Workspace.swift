@@ -69,6 +69,8 @@ public final class Workspace {
             ? "disk: \(limits.diskLimitMiB) MiB for the work folder and /tmp together (tmpfs); the worker can write only /tmp"
             : "disk: /tmp of \(limits.diskLimitMiB) MiB per process tree (tmpfs); the worker can write only /tmp")
         containment = Containment(sandboxed: true, limits: lines + Self.commonLimits(limits))
+        let (tree, mounted) = (treeLimits, disk)
+        cleanupToken = Interruption.addCleanup { Self.release(treeLimits: tree, disk: mounted, folder: folder) }
     }
 
     /// The folder of the grader executable (its build: the worker, ExerciseKit), symlinks resolved.
@@ -130,12 +132,19 @@ public final class Workspace {
     }
 
     private var closed = false
+    /// Registered with `Interruption`: an interrupted grader still unmounts and removes this.
+    private var cleanupToken: Int?
 
     /// Ends every process left, unmounts the disk and removes the folder: nothing of the
     /// submission outlives its grading.
     public func close() {
         guard !closed else { return }
         closed = true
+        if let cleanupToken { Interruption.removeCleanup(cleanupToken) }
+        Self.release(treeLimits: treeLimits, disk: disk, folder: folder)
+    }
+
+    static func release(treeLimits: ProcessTreeLimits?, disk: SubmissionDisk?, folder: String) {
         treeLimits?.destroy()
         disk?.unmount()
         try? FileManager.default.removeItem(atPath: folder)

@@ -13,6 +13,14 @@ extension GraderCommand {
                 Results go to OUT/grades.sqlite as each submission finishes; rerunning the same command \
                 grades only what is new, changed or unfinished (--regrade forces). Reports: OUT/gradebook.csv, \
                 OUT/results/<id>.json (Gradescope), OUT/feedback/<id>.md, OUT/junit.xml, OUT/summary.md.
+
+                A submission the grader itself could not grade (status "error": a compiler stopped from \
+                outside, a harness failure) is never a grade: it is graded again by the next run. Ctrl-C \
+                stops every job's processes; rerunning the same command resumes.
+
+                Exit codes: 0 every submission has a grade (graded, not gradable or timed out); 1 some \
+                submissions have status "error" (rerun) or the batch could not start (the message says \
+                why); 64 bad arguments; 130 interrupted.
                 """)
 
         @Argument(help: "The folder of submissions; each *.zip or folder is one student (id = its name).")
@@ -49,6 +57,7 @@ extension GraderCommand {
         }
 
         func run() throws {
+            Interruption.install(message: "interrupted: rerun the same command to grade what was in progress (finished submissions are kept)")
             if !noSandbox, let problem = Sandbox.unavailableReason() { throw HarnessFailure(problem) }
             let runner = try BatchRunner(options: .init(
                 directory: directory, rubricPath: rubric, out: out, jobs: jobs, referencePath: reference,
@@ -66,6 +75,10 @@ extension GraderCommand {
             if noSandbox { print("WARNING: graded WITHOUT a sandbox (--no-sandbox): every report says so") }
             FileHandle.standardError.write(Data(String(format: "grader peak memory: %.0f MiB\n", peak).utf8))
             print("Reports: \(out)/gradebook.csv, \(out)/summary.md, \(out)/junit.xml, \(out)/results/, \(out)/feedback/ (\(written.count) files)")
+            let errors = try runner.store.submissions().filter { $0.status == "error" }.map(\.id)
+            if !errors.isEmpty {
+                throw HarnessFailure("\(errors.count) submission(s) could not be graded because of the grader, not the student (\(errors.joined(separator: ", ")); status \"error\" in the gradebook): rerun the same command to grade them")
+            }
         }
     }
 }
@@ -103,8 +116,12 @@ final class BatchProgress: @unchecked Sendable {
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             write(String(format: "\r%@ %d/%d done, %d not graded or timed out, ETA %.0f s  ", bar, completed, total, failures, eta))
         } else {
-            write(String(format: "[%d/%d] %@: %@, %@ / %@ points (%.1f s)\n", completed, total, row.id, row.status,
-                         BatchProgress.number(row.total), BatchProgress.number(row.maximum), row.wallSeconds))
+            if row.status == "error" {
+                write("[\(completed)/\(total)] \(row.id): error (the grader's, not the student's; graded again on the next run): \(row.failure ?? "")\n")
+            } else {
+                write(String(format: "[%d/%d] %@: %@, %@ / %@ points (%.1f s)\n", completed, total, row.id, row.status,
+                             BatchProgress.number(row.total), BatchProgress.number(row.maximum), row.wallSeconds))
+            }
         }
     }
 

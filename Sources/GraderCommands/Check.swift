@@ -28,6 +28,7 @@ extension GraderCommand {
         }
 
         func run() throws {
+            Interruption.install(message: "interrupted: nothing was recorded")
             let rubric = try common.loadRubric()
             var reasons: [String] = []
             var lines: [String] = ["grader check: \(path)"]

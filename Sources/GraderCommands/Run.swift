@@ -64,6 +64,7 @@ extension GraderCommand {
         }
 
         func run() throws {
+            Interruption.install(message: "interrupted: nothing was recorded")
             let rubric = try common.loadRubric()
             let input: SubmissionInput
             do {

@@ -39,6 +39,7 @@ extension GraderCommand {
         ]
 
         func run() throws {
+            Interruption.install(message: "interrupted: nothing was recorded")
             let rubricFile = try rubric ?? Rubric.locateDefault(named: "hw5.json", executable: ExerciseKitLocation.executablePath())
                 .orThrow(HarnessFailure("rubric/hw5.json not found: pass --rubric FILE"))
             let loaded = try Rubric.load(from: rubricFile)

@@ -93,6 +93,7 @@ public final class ChildProcess {
             throw PluginHostError.spawnFailed(command: arguments[0], reason: String(cString: strerror(status)))
         }
         pid = childPID
+        LiveChildren.shared.insert(childPID)
         stdinFD = inPipe[1]
         stdoutFD = outPipe[0]
         stderrFD = errPipe[0]
@@ -109,6 +110,7 @@ public final class ChildProcess {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         }
+        LiveChildren.shared.remove(pid)
         if stdinFD >= 0 { close(stdinFD) }
         close(stdoutFD)
         close(stderrFD)
@@ -301,6 +303,7 @@ public final class ChildProcess {
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             exitStatus = status
         }
+        LiveChildren.shared.remove(pid)
         return Termination(rawStatus: exitStatus ?? 0)
     }
 
@@ -376,4 +379,26 @@ private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer
     pointers.append(nil)
     defer { for pointer in pointers { free(pointer) } }
     return body(pointers)
+}
+
+/// The process groups of every child still running, so a grader that is interrupted (Ctrl-C,
+/// SIGTERM) can end them all before it exits: nothing it started keeps writing afterwards.
+public final class LiveChildren: @unchecked Sendable {
+    public static let shared = LiveChildren()
+    private var groups: Set<pid_t> = []
+    private let lock = NSLock()
+
+    func insert(_ pid: pid_t) { lock.lock(); groups.insert(pid); lock.unlock() }
+    func remove(_ pid: pid_t) { lock.lock(); groups.remove(pid); lock.unlock() }
+
+    /// SIGKILL to every live child's process group.
+    public func killAll() {
+        lock.lock()
+        let all = groups
+        lock.unlock()
+        for pid in all {
+            _ = Glibc.kill(-pid, SIGKILL)
+            _ = Glibc.kill(pid, SIGKILL)
+        }
+    }
 }

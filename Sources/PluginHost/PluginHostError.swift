@@ -3,6 +3,9 @@ public enum PluginHostError: Error, Equatable, CustomStringConvertible {
     case spawnFailed(command: String, reason: String)
     case exerciseKitNotFound(searched: [String])
     case notASubmission(path: String, reason: String)
+    /// The compiler was stopped from outside (a signal, no compiler error): the grader's or the
+    /// machine's doing, so it is never recorded as the student's result.
+    case compilerStopped(signal: String)
 
     public var description: String {
         switch self {
@@ -12,6 +15,8 @@ public enum PluginHostError: Error, Equatable, CustomStringConvertible {
             return "the built ExerciseKit was not found (looked in \(searched.joined(separator: ", "))): run `make build`"
         case .notASubmission(let path, let reason):
             return "\(path) is not a submission: \(reason)"
+        case .compilerStopped(let signal):
+            return "the compiler was stopped by \(signal) before it finished (not a compile error of the submission: the grader or the machine stopped it); it is compiled again on the next run"
         }
     }
 }

@@ -115,6 +115,10 @@ public struct SubmissionBuilder: Sendable {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         guard termination.exitCode == 0 else {
             let log = String(decoding: compiler.stderrTail, as: UTF8.self) + compiler.remainingOutput()
+            // The driver itself ended by a signal and said nothing: it was stopped, it did not fail.
+            if let signal = termination.signal, !log.contains(": error: ") {
+                throw PluginHostError.compilerStopped(signal: Termination.name(of: signal))
+            }
             throw GradingFailure.compileFailed(summary: SubmissionBuilder.summarize(log: log, root: root, work: work))
         }
         try? fileManager.removeItem(atPath: "\(work)/module-cache")

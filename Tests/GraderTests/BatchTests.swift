@@ -142,6 +142,62 @@ import Testing
         #expect(try String(contentsOfFile: out + "/gradebook.csv", encoding: .utf8) == String(contentsOfFile: full + "/gradebook.csv", encoding: .utf8))
     }
 
+    /// Starts a batch in the background, waits until a compiler for `student` runs, and returns
+    /// the batch and the compiler's process id (its process group leader).
+    func startBatchUntilCompiling(_ course: String, out: String, student: String) throws -> (Process, pid_t) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestSupport.graderExecutable)
+        process.arguments = ["batch", course, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "1", "--out", out]
+            + (Self.sandboxUsable ? [] : ["--no-sandbox"])
+        process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repository)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if let pid = pid_t(try TestSupport.processIDs(matching: "swiftc .*\(out)/work/\(student)/", oldest: true)) {
+                Thread.sleep(forTimeInterval: 0.5)
+                return (process, pid)
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.terminate()
+        throw CancellationError()
+    }
+
+    /// A compiler killed from outside is the grader's failure, never the student's; Ctrl-C ends every
+    /// process the batch started; the rerun grades as if nothing had happened.
+    @Test func aStoppedCompilerOrACtrlCIsRetriedNeverCharged() throws {
+        // carol and victor hand in the same sources (a zip and a folder): their grades must agree.
+        let course = Self.course("stopped-course", ["carol", "victor"])
+        let out = Self.base + "/stopped"
+
+        let (first, compiler) = try startBatchUntilCompiling(course, out: out, student: "carol")
+        kill(-compiler, SIGKILL)
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 1, "a batch with an ungraded submission says so")
+        var rows = try gradebook(out)
+        #expect(rows["carol"]?["status"] == "error" && rows["carol"]?["reason"]?.contains("the compiler was stopped by SIGKILL") == true,
+                "\(rows["carol"] ?? [:])")
+        #expect(rows["victor"]?["status"] == "graded")
+
+        let (second, _) = try startBatchUntilCompiling(course, out: out, student: "carol")
+        kill(second.processIdentifier, SIGINT)
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 130)
+        Thread.sleep(forTimeInterval: 0.5)
+        let left = try TestSupport.processIDs(matching: out)
+        #expect(left.isEmpty, "nothing the interrupted batch started is still running: \(left)")
+        let mounts = try String(contentsOfFile: "/proc/mounts", encoding: .utf8)
+        #expect(!mounts.contains(out), "its disk is unmounted")
+
+        let third = try batch(course, out: out, jobs: 1)
+        #expect(third.code == 0, "\(third.error)")
+        #expect(third.error.contains("grading 1 submissions (1 unchanged, already graded)"), "\(third.error)")
+        rows = try gradebook(out)
+        #expect(rows["carol"]?["status"] == "graded" && rows["carol"]?["total"] == rows["victor"]?["total"], "\(rows)")
+    }
+
     @Test(.enabled(if: sandboxUsable))
     func hostileCodeIsContainedByTheSandbox() throws {
         // A listener on the host's loopback: reachable from here, not from inside the sandbox.

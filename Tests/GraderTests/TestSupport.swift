@@ -63,6 +63,19 @@ enum TestSupport {
         try runProgram("grader", arguments)
     }
 
+    /// `pgrep -f pattern` (plus `-o`, the oldest, when `oldest`): the matching process ids, one per line.
+    static func processIDs(matching pattern: String, oldest: Bool = false) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        process.arguments = (oldest ? ["-o"] : []) + ["-f", pattern]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Runs `grader` or `dispatch` (as `grader dispatch`, the same command) from the repository folder.
     static func runProgram(_ name: String, _ arguments: [String]) throws -> (code: Int32, output: String, error: String) {
         let process = Process()
