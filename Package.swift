@@ -32,7 +32,7 @@ let package = Package(
 
         // MARK: Running student code
         /// The exercise's test groups as checks over a SubmissionRegistry; KS test, tolerances.
-        .target(name: "Checks", dependencies: ["GradingModel", "Archive", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        .target(name: "Checks", dependencies: ["GradingModel", "Archive", "Rubric", .product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The binary, framed, validated protocol between the judge and the worker (calls on objects).
         .target(name: "RemoteObjects", dependencies: [.product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The untrusted side: dlopen a compiled submission, check its ABI, execute calls on its objects.

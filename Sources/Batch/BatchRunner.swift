@@ -51,7 +51,7 @@ public struct BatchRunner {
 
     public init(options: Options) throws {
         self.options = options
-        rubric = try Rubric.load(from: options.rubricPath)
+        rubric = try CheckCatalog.loadRubric(from: options.rubricPath)
         gradingInputs = try Self.fingerprint(rubricPath: options.rubricPath, referencePath: options.referencePath)
         try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
         store = try BatchStore(path: "\(options.out)/grades.sqlite")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Batch
 import Foundation
 import PluginHost
+import Rubric
 
 extension GraderCommand {
     /// `grader batch DIR --rubric FILE [--jobs N] [--out DIR] [--reference PATH]`.
@@ -26,8 +27,10 @@ extension GraderCommand {
         @Argument(help: "The folder of submissions; each *.zip or folder is one student (id = its name).")
         var directory: String
 
-        @Option(help: "The rubric (may add hidden differential groups).")
+        @Option(help: "The rubric: a file or a bundled rubric's name, e.g. course-hidden (may add hidden differential groups).")
         var rubric: String
+
+        var rubricPath: String { Rubric.resolve(rubric, executable: ExerciseKitLocation.executablePath()) }
 
         @Option(help: "Submissions graded at a time (default: the number of cores).")
         var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -49,7 +52,9 @@ extension GraderCommand {
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw ValidationError("DIRECTORY '\(directory)' is not a folder of submissions")
             }
-            guard FileManager.default.fileExists(atPath: rubric) else { throw ValidationError("--rubric '\(rubric)' does not exist") }
+            guard FileManager.default.fileExists(atPath: rubricPath) else {
+                throw ValidationError("--rubric '\(rubric)' is neither a file nor a bundled rubric (exercise2, hw5, course-hidden)")
+            }
             guard (1...64).contains(jobs) else { throw ValidationError("--jobs \(jobs) must be between 1 and 64") }
             if let reference, !FileManager.default.fileExists(atPath: reference) {
                 throw ValidationError("--reference '\(reference)' does not exist")
@@ -60,7 +65,7 @@ extension GraderCommand {
             Interruption.install(message: "interrupted: rerun the same command to grade what was in progress (finished submissions are kept)")
             if !noSandbox, let problem = Sandbox.unavailableReason() { throw HarnessFailure(problem) }
             let runner = try BatchRunner(options: .init(
-                directory: directory, rubricPath: rubric, out: out, jobs: jobs, referencePath: reference,
+                directory: directory, rubricPath: rubricPath, out: out, jobs: jobs, referencePath: reference,
                 regrade: regrade, sandboxed: !noSandbox, executable: ExerciseKitLocation.executablePath()))
             if let problem = runner.sandboxProblem() ?? runner.referenceProblem() { throw HarnessFailure(problem) }
             let entries = try runner.entries()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checks
 import PluginHost
 import Rubric
 
@@ -11,7 +12,7 @@ public struct GraderCommand: ParsableCommand {
             Students: `grader run --bonus` in your submission folder runs the public tests and prints \
             the exercise's points table. Each failed check shows how to rerun it alone.
             """,
-        subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, Worker.self, JudgeCommand.self]
+        subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, RubricCommand.self, Worker.self, JudgeCommand.self]
     )
 
     public init() {}
@@ -19,7 +20,7 @@ public struct GraderCommand: ParsableCommand {
 
 /// Options every grading command shares.
 struct CommonOptions: ParsableArguments {
-    @Option(help: "The rubric file (default: rubric/exercise2.json of this grader).")
+    @Option(help: "The rubric: a file, or a bundled rubric's name (exercise2, hw5, course-hidden). Default: exercise2.")
     var rubric: String?
 
     init() {}
@@ -28,13 +29,13 @@ struct CommonOptions: ParsableArguments {
 
     /// The rubric given, or the default one.
     func loadRubric() throws -> Rubric {
-        if let rubric { return try Rubric.load(from: rubric) }
+        if let rubric { return try CheckCatalog.loadRubric(from: Rubric.resolve(rubric, executable: ExerciseKitLocation.executablePath())) }
         let executable = ExerciseKitLocation.executablePath()
         guard let path = Rubric.locateDefault(executable: executable) else {
             throw RubricError.notFound(searched: ["$GRADER_HOME/rubric/exercise2.json", "./rubric/exercise2.json",
                                                   "rubric/ above \(executable)"])
         }
-        return try Rubric.load(from: path)
+        return try CheckCatalog.loadRubric(from: path)
     }
 }
 

@@ -1,6 +1,7 @@
 import Batch
 import Archive
 import ArgumentParser
+import Checks
 import Foundation
 import GradingModel
 import PluginHost
@@ -40,9 +41,9 @@ extension GraderCommand {
 
         func run() throws {
             Interruption.install(message: "interrupted: nothing was recorded")
-            let rubricFile = try rubric ?? Rubric.locateDefault(named: "hw5.json", executable: ExerciseKitLocation.executablePath())
+            let rubricFile = try rubric.map { Rubric.resolve($0, executable: ExerciseKitLocation.executablePath()) } ?? Rubric.locateDefault(named: "hw5.json", executable: ExerciseKitLocation.executablePath())
                 .orThrow(HarnessFailure("rubric/hw5.json not found: pass --rubric FILE"))
-            let loaded = try Rubric.load(from: rubricFile)
+            let loaded = try CheckCatalog.loadRubric(from: rubricFile)
             let selected = Self.outputs.filter { model == nil || $0.file.hasPrefix(model!) }
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             var session = GradingSession(rubric: loaded, executable: ExerciseKitLocation.executablePath(),

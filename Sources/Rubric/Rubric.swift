@@ -24,6 +24,9 @@ public struct Rubric: Codable, Sendable, Equatable {
     /// The folder of the data sets checks read (Iris, digits); relative paths are resolved
     /// against the rubric file's folder when loaded. Default: `data` beside the rubric.
     public var dataDirectory: String?
+    /// What the scored groups' percentages must add up to: 100 unless stated (a course that adds
+    /// 20 % of hidden tests on top says 120). A typo in one group's percent is refused.
+    public var totalPercent: Double?
 
     /// One scored (or diagnostic) group of checks.
     public struct Group: Codable, Sendable, Equatable {
@@ -146,24 +149,35 @@ public enum RubricError: Error, Equatable, CustomStringConvertible {
 
 extension Rubric {
     /// Reads and validates a rubric file.
-    public static func load(from path: String) throws -> Rubric {
+    public static func load(from path: String, validating: Bool = true) throws -> Rubric {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw RubricError.unreadable(path: path, reason: "no such file or not readable")
         }
+        // Foundation reports a number that does not fit its type as "not valid JSON": look first.
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let seed = object["seed"] as? NSNumber,
+           !(seed.doubleValue >= 0 && seed.doubleValue <= Double(UInt32.max) && seed.doubleValue == seed.doubleValue.rounded()) {
+            throw RubricError.invalid(path: path, reason: "'seed' must be a whole number from 0 to 4294967295, not \(seed)")
+        }
         let rubric: Rubric
         do {
             rubric = try JSONDecoder().decode(Rubric.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw RubricError.invalid(path: path, reason: "missing key '\(Rubric.keyPath(context.codingPath + [key]))'")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw RubricError.invalid(path: path, reason: "wrong type at '\(Rubric.keyPath(context.codingPath))'")
+        } catch let DecodingError.typeMismatch(type, context) {
+            throw RubricError.invalid(path: path, reason: "wrong type at '\(Rubric.keyPath(context.codingPath))': expected \(Rubric.describe(type))")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            // A number that does not fit, e.g. a negative seed.
+            let key = Rubric.keyPath(context.codingPath)
+            throw RubricError.invalid(path: path, reason: key == "seed"
+                ? "'seed' must be a whole number from 0 to 4294967295"
+                : "'\(key)' has a value out of range (\(context.debugDescription))")
         } catch {
             throw RubricError.invalid(path: path, reason: "not valid JSON (\(error.localizedDescription))")
         }
-        try rubric.validate(path: path)
+        if validating { try rubric.validate(path: path) }
         var resolved = rubric
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         let dataFolder = rubric.dataDirectory ?? "data"
@@ -172,31 +186,82 @@ extension Rubric {
         return resolved
     }
 
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Double.Type, is Int.Type, is UInt32.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        default: return "\(type)".contains("Array") ? "a list" : "an object"
+        }
+    }
+
     private static func keyPath(_ path: [any CodingKey]) -> String {
         path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
 
-    /// Unique group names, non-negative points, positive limits.
+    /// Everything that can be checked without the check catalog: unique groups, points that add up
+    /// to the stated total, shares and limits in range. Each refusal names the key and the fix.
     public func validate(path: String) throws {
+        func invalid(_ reason: String) -> RubricError { .invalid(path: path, reason: reason) }
+        guard !groups.isEmpty else { throw invalid("'groups' is empty: list at least one group (see docs/rubric-format.md)") }
+        guard examPercentage.isFinite, examPercentage >= 0 else {
+            throw invalid("'examPercentage' is \(examPercentage): give the exam points the whole exercise is worth (0 or more)")
+        }
         var seen = Set<String>()
-        for group in groups {
+        for (index, group) in groups.enumerated() {
+            let key = "groups[\(index)] (\(group.name))"
             guard seen.insert(group.name).inserted else {
-                throw RubricError.invalid(path: path, reason: "group '\(group.name)' appears twice")
+                throw invalid("group '\(group.name)' appears twice")
             }
             guard !group.isDiagnostic || group.percent == 0 else {
-                throw RubricError.invalid(path: path, reason: "diagnostic group '\(group.name)' must have percent 0")
+                throw invalid("diagnostic group '\(group.name)' must have percent 0")
             }
             if let visibility = group.visibility, !["visible", "hidden", "after_due_date", "after_published"].contains(visibility) {
-                throw RubricError.invalid(path: path, reason: "group '\(group.name)' has visibility '\(visibility)'; use visible, hidden or after_due_date")
+                throw invalid("group '\(group.name)' has visibility '\(visibility)'; use visible, hidden, after_due_date or after_published")
             }
-            guard group.percent >= 0 else {
-                throw RubricError.invalid(path: path, reason: "group '\(group.name)' has negative percent \(group.percent)")
+            guard group.percent.isFinite, group.percent >= 0 else {
+                throw invalid("group '\(group.name)' has negative percent \(group.percent)")
+            }
+            if let checks = group.checks, checks.isEmpty {
+                throw invalid("\(key).checks is empty: leave 'checks' out to run all of the group's checks")
+            }
+            for (name, value) in group.parameters ?? [:] {
+                guard value.isFinite, value >= 0 else { throw invalid("\(key).parameters.\(name) is \(value): parameters are 0 or more") }
+                if name.lowercased().hasSuffix("threshold"), value > 1 {
+                    throw invalid("\(key).parameters.\(name) is \(value): an accuracy threshold is a fraction from 0 to 1 (0.85, not 85)")
+                }
             }
         }
-        guard limits.checkTimeoutSeconds > 0, limits.compileTimeoutSeconds > 0, limits.memoryMiB >= 256,
+        let scored = groups.filter { !$0.isDiagnostic }.reduce(0) { $0 + $1.percent }
+        let total = totalPercent ?? 100
+        guard abs(scored - total) < 1e-9 else {
+            throw invalid("the scored groups' percentages add up to \(Rubric.number(scored)), not \(Rubric.number(total)): "
+                + (totalPercent == nil ? "fix a group's percent, or state \"totalPercent\": \(Rubric.number(scored)) if the exercise is worth more than 100 %"
+                                       : "fix a group's percent or 'totalPercent'"))
+        }
+        guard limits.checkTimeoutSeconds > 0, limits.compileTimeoutSeconds > 0, limits.memoryMiB >= 256, limits.cpuSeconds > 0,
               limits.treeMemoryMiB >= 256, limits.processLimit >= 16, limits.diskLimitMiB >= 16, limits.submissionBudgetSeconds > 0 else {
-            throw RubricError.invalid(path: path, reason: "limits must be positive, memoryMiB and submissionMemoryMiB at least 256, processes and diskMiB at least 16")
+            throw invalid("limits must be positive, memoryMiB and submissionMemoryMiB at least 256, processes and diskMiB at least 16")
         }
+        if let intake {
+            for (key, value) in [("maxEntries", intake.maxEntries.map(Double.init)), ("maxEntryBytes", intake.maxEntryBytes.map(Double.init)),
+                                 ("maxTotalBytes", intake.maxTotalBytes.map(Double.init)), ("maxCompressionRatio", intake.maxCompressionRatio)] {
+                if let value, !(value >= 1) {
+                    throw invalid("intake.\(key) is \(Rubric.number(value)): it must be at least 1 (leave it out for the default)")
+                }
+            }
+        }
+    }
+
+    static func number(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))" : "\(value)" }
+
+    /// A `--rubric` value: a path to a file, or the name of a bundled rubric (`hw5`, `exercise2.json`)
+    /// found as `locateDefault` finds the default one, from any folder. Unchanged when neither exists
+    /// (loading then names the path).
+    public static func resolve(_ nameOrPath: String, executable: String) -> String {
+        if FileManager.default.fileExists(atPath: nameOrPath) || nameOrPath.contains("/") { return nameOrPath }
+        let file = nameOrPath.hasSuffix(".json") ? nameOrPath : nameOrPath + ".json"
+        return locateDefault(named: file, executable: executable) ?? nameOrPath
     }
 
     /// Finds the default rubric: `$GRADER_HOME/rubric/<name>`, then `rubric/<name>` in the current

@@ -16,7 +16,7 @@ import Testing
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/hidden.json"
         try? """
-            {"exercise": "Ex2", "title": "batch test", "examPercentage": 3, "seed": 1337, "dataDirectory": "\(TestSupport.repository)/rubric/data",
+            {"exercise": "Ex2", "title": "batch test", "examPercentage": 3, "totalPercent": 40, "seed": 1337, "dataDirectory": "\(TestSupport.repository)/rubric/data",
              "groups": [{"name": "TestOptimizers2", "percent": 8}, {"name": "TestFlatten", "percent": 2}, {"name": "TestPooling", "percent": 15},
                         {"name": "HiddenConv", "percent": 10, "differential": true, "visibility": "hidden", "parameters": {"cases": 4}},
                         {"name": "HiddenOptimizers", "percent": 5, "differential": true, "visibility": "hidden"}],
@@ -246,6 +246,7 @@ import Testing
         // The same rubric with one group's points changed: everyone is graded again.
         let changed = Self.base + "/rubric/changed.json"
         try String(contentsOfFile: Self.rubric, encoding: .utf8).replacingOccurrences(of: "\"percent\": 2}", with: "\"percent\": 3}")
+            .replacingOccurrences(of: "\"totalPercent\": 40", with: "\"totalPercent\": 41")
             .write(toFile: changed, atomically: true, encoding: .utf8)
         let regraded = try TestSupport.runGrader(["batch", course, "--rubric", changed, "--reference", "reference", "--out", out] + sandbox)
         #expect(regraded.code == 0 && regraded.error.contains("grading 1 submissions"), "\(regraded.error)")

@@ -17,7 +17,7 @@ import Testing
         try? FileManager.default.createDirectory(atPath: base + "/rubric", withIntermediateDirectories: true)
         let path = base + "/rubric/containment.json"
         try? """
-            {"exercise": "Ex2", "title": "containment test", "examPercentage": 3, "seed": 1337, "dataDirectory": "\(TestSupport.repository)/rubric/data",
+            {"exercise": "Ex2", "title": "containment test", "examPercentage": 3, "totalPercent": 25, "seed": 1337, "dataDirectory": "\(TestSupport.repository)/rubric/data",
              "groups": [{"name": "TestOptimizers2", "percent": 8}, {"name": "TestFlatten", "percent": 2}, {"name": "TestPooling", "percent": 15}],
              "limits": {"checkTimeoutSeconds": 10, "compileTimeoutSeconds": 180, "memoryMiB": 4096, "cpuSeconds": 600,
                         "submissionMemoryMiB": 1024, "processes": 128, "diskMiB": 256, "submissionSeconds": 30}}
