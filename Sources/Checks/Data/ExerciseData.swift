@@ -47,7 +47,7 @@ struct LabelledData {
     static func csv(_ name: String, skipHeader: Int, classCount: Int) throws -> LabelledData {
         let path = "\(CheckEnvironment.dataDirectory)/\(name)"
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw DataError(description: "data file \(path) is missing: set "dataDirectory" in the rubric to the grader's rubric/data folder")
+            throw DataError(description: "data file \(path) is missing: set \"dataDirectory\" in the rubric to the grader's rubric/data folder")
         }
         var features: [Double] = [], classes: [Int] = []
         var width = 0
