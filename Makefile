@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/release
 # Debian packages the harness needs beyond the Swift toolchain.
-SYSTEM_PACKAGES ?= libzip-dev pkg-config python3 bubblewrap libsqlite3-dev
+SYSTEM_PACKAGES ?= libzip-dev pkg-config python3 bubblewrap libsqlite3-dev zip
 # The batch sandboxes with bubblewrap: as root with a uid and control group per job, otherwise in
 # a user namespace. Only where bubblewrap cannot start at all does the demo grade unsandboxed.
 BATCH_FLAGS ?= $(shell bwrap --unshare-all --ro-bind / / true 2>/dev/null || echo --no-sandbox)

@@ -31,7 +31,7 @@ public struct SafeExtractor: Sendable {
     public struct Result: Sendable, Equatable {
         /// Files written, relative to the destination.
         public var files: [String]
-        /// Entries skipped as editor or OS junk (`__MACOSX/`, `.DS_Store`, `.build/`, `.swiftpm/`).
+        /// Entries skipped as editor or OS junk (`__MACOSX/`, `.DS_Store`, `._*`, `.build/`, `.swiftpm/`).
         public var skipped: [String]
         /// The single wrapping folder that was stripped, if any.
         public var strippedFolder: String?
@@ -47,10 +47,15 @@ public struct SafeExtractor: Sendable {
     /// Extracts `zipPath` into `destination`, which must not exist yet (it is created).
     public func extract(zipPath: String, into destination: String) throws -> Result {
         let reader = try ZipReader(path: zipPath)
-        guard reader.entryCount <= limits.maxEntries else {
+        // Only kept entries count (a package zipped after `swift build` carries `.build/`), but
+        // reading a directory of millions of entries is itself refused.
+        guard reader.entryCount <= limits.maxEntries * 20 else {
             throw ArchiveError.tooManyEntries(count: reader.entryCount, limit: limits.maxEntries)
         }
         let plan = try self.plan(try reader.entries())
+        guard plan.files.count <= limits.maxEntries else {
+            throw ArchiveError.tooManyEntries(count: plan.files.count, limit: limits.maxEntries)
+        }
         let fileManager = FileManager.default
         guard !fileManager.fileExists(atPath: destination) else {
             throw ArchiveError.writeFailed(path: destination, reason: "the destination already exists")
@@ -79,7 +84,8 @@ public struct SafeExtractor: Sendable {
                 throw ArchiveError.unsafeEntry(name: String(decoding: entry.rawName, as: UTF8.self), reason: "the name is not valid UTF-8")
             }
             let components = try Self.components(of: name)
-            if components.contains(where: Self.junk.contains) {
+            // AppleDouble files (`._Conv.swift`: Finder metadata, not Swift) are junk wherever they are.
+            if components.contains(where: Self.junk.contains) || components.last?.hasPrefix("._") == true {
                 skipped.append(name)
                 continue
             }
@@ -122,13 +128,13 @@ public struct SafeExtractor: Sendable {
     }
 
     /// The components of an entry name; throws for absolute paths, `..`, backslashes and the like.
+    /// (A colon is an ordinary character on POSIX: `a:b.txt` is written as such, inside the folder.)
     public static func components(of name: String) throws -> [String] {
         if name.hasPrefix("/") { throw ArchiveError.unsafeEntry(name: name, reason: "it is an absolute path") }
         if name.contains("\\") { throw ArchiveError.unsafeEntry(name: name, reason: "it contains a backslash (a Windows path trick)") }
         if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw ArchiveError.unsafeEntry(name: name, reason: "it contains control characters")
         }
-        if name.count >= 2, name.dropFirst().first == ":" { throw ArchiveError.unsafeEntry(name: name, reason: "it starts with a drive letter") }
         var parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if parts.last == "" { parts.removeLast() }
         if parts.contains("..") { throw ArchiveError.unsafeEntry(name: name, reason: "it contains '..' (zip slip): it would be written outside the folder") }

@@ -30,7 +30,15 @@ public final class ZipReader {
 
     public init(path: String) throws {
         var error: Int32 = 0
-        guard let archive = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &error) else {
+        var opened = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &error)
+        // libzip's own check refuses valid zip64 archives of Info-ZIP: check names by hand instead.
+        if opened == nil, error == ZIP_ER_INCONS, ZipConsistency.problem(path: path) == nil {
+            opened = zip_open(path, ZIP_RDONLY, &error)
+        }
+        guard let archive = opened else {
+            if error == ZIP_ER_INCONS, let problem = ZipConsistency.problem(path: path) {
+                throw ArchiveError.cannotOpen(path: path, reason: "its headers disagree (\(problem)): zip the folder again with your system's zip tool")
+            }
             var zipError = zip_error_t()
             zip_error_init_with_code(&zipError, error)
             defer { zip_error_fini(&zipError) }

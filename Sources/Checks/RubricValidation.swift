@@ -22,6 +22,14 @@ extension CheckCatalog {
         "submittedCNN": ["mnist14/mnist_test.npz"],
     ]
 
+    /// Files of the submission each group grades (trained weights).
+    static let submittedFiles: [String: String] = ["submittedMLP": "mlp.npz", "submittedCNN": "cnn.npz"]
+
+    /// The groups that grade the submitted file `name`.
+    public static func groupsReading(file name: String) -> [String] {
+        submittedFiles.filter { $0.value.lowercased() == name.lowercased() }.map(\.key).sorted()
+    }
+
     /// Every problem, in rubric order (empty when the rubric is sound).
     public static func problems(in rubric: Rubric) -> [String] {
         let probes = Set(DifferentialProbes.groups.map(\.name))

@@ -12,7 +12,11 @@ extension GraderCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check that a submission (zip or folder) can be graded: unzip, layout, compile, load, interface.",
-            discussion: "Prints GRADABLE or NOT GRADABLE with every reason. Exit code 0 gradable, 2 not gradable.")
+            discussion: """
+                Prints GRADABLE or NOT GRADABLE with every reason, and what a gradable submission still lacks \
+                (optional weight files the rubric grades). Exit codes: 0 gradable; 1 the grader itself failed \
+                (the message says what to fix, e.g. an unwritable GRADER_CACHE); 2 not gradable; 64 bad arguments.
+                """)
 
         @OptionGroup var common: CommonOptions
 
@@ -67,6 +71,9 @@ extension GraderCommand {
                     for (name, hits) in check.ambiguous.sorted(by: { $0.key < $1.key }) { problems.append("\(name) found \(hits.count) times (\(hits.joined(separator: ", ")))") }
                     fail("layout", problems.joined(separator: "; "))
                 }
+                for note in DispatchCommand.missingWeights(check: check, layout: layout, rubric: rubric) {
+                    lines.append("  ! layout: \(note)")
+                }
             }
 
             // As root the compile and the load run in the sandbox, on a copy in its work folder.
@@ -86,9 +93,13 @@ extension GraderCommand {
                 build = try builder.build(submissionAt: folder, abiVersion: ExerciseKitABI.version)
                 pass("compile", build.compileSeconds > 0 ? String(format: "%d files in %.1f s", build.sources.count, build.compileSeconds)
                                                          : "\(build.sources.count) files (cached build)")
-            } catch {
-                fail("compile", "\(error)")
+            } catch let failure as GradingFailure {
+                fail("compile", "\(failure)")
                 throw ExitCode(2)
+            } catch {
+                // Not the submission's fault (an unwritable cache, a stopped compiler): exit 1.
+                lines.append("  ✗ compile: the grader could not compile it: \(error)")
+                throw HarnessFailure("\(error)")
             }
 
             var configuration = WorkerSupervisor.Configuration(

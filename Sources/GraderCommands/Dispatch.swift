@@ -1,5 +1,6 @@
 import Archive
 import ArgumentParser
+import Checks
 import ExerciseKit
 import Foundation
 import Intake
@@ -16,7 +17,11 @@ public struct DispatchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dispatch",
         abstract: "Check a submission for completeness and zip it for upload.",
-        discussion: "Exit code 0 when the zip was written (and compiles, unless --no-build), 1 otherwise.")
+        discussion: """
+            Exit codes: 0 the zip was written (and compiles, unless --no-build); 1 no zip was written (an \
+            incomplete submission not confirmed, files over the grader's limits, sources that do not \
+            compile: the message says which); 64 bad arguments (e.g. --input is not a folder).
+            """)
 
     @Option(name: [.short, .long], help: "The folder with your sources.")
     var input: String = "."
@@ -59,13 +64,25 @@ public struct DispatchCommand: ParsableCommand {
         }
         let files = (Array(check.found.values.joined()) + check.otherSources + check.optional).sorted()
         guard !files.isEmpty else { throw HarnessFailure("no submission files found in \(input): run dispatch in your package folder or pass --input") }
+        for line in Self.notes(check: check, layout: layout, rubric: rubric, root: root, packed: Set(files), rubricOption: self.rubric) { print(line) }
+        try Self.checkLimits(files, root: root, limits: rubric.extractionLimits)
 
-        let writer = try ZipWriter(path: zipPath)
-        for file in files {
-            let data = try Data(contentsOf: URL(fileURLWithPath: "\(root)/\(file)"))
-            try writer.add(name: file, data: data, compress: !file.hasSuffix(".npz"))
+        // Written beside the target and renamed at the end: a failure leaves no zip behind.
+        let staging = zipPath + ".partial-\(getpid())"
+        do {
+            let writer = try ZipWriter(path: staging)
+            for file in files {
+                let data = try Data(contentsOf: URL(fileURLWithPath: "\(root)/\(file)"))
+                try writer.add(name: file, data: data, compress: !file.hasSuffix(".npz"))
+            }
+            try writer.close()
+            guard rename(staging, zipPath) == 0 else {
+                throw HarnessFailure("cannot write \(zipPath): \(String(cString: strerror(errno))); choose another --output")
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
         }
-        try writer.close()
         let size = (try? FileManager.default.attributesOfItem(atPath: zipPath)[.size] as? NSNumber)?.intValue ?? 0
         print("Packed \(files.count) files into \(zipPath) (\(Self.format(bytes: size))):")
         for file in files { print("  \(file)") }
@@ -78,16 +95,61 @@ public struct DispatchCommand: ParsableCommand {
                 _ = try builder.build(submissionAt: staged.folder, abiVersion: ExerciseKitABI.version)
                 print("The zipped sources compile.")
             } catch {
-                print("The zip was written but does not compile (fix this before uploading):\n\(error)")
+                try? FileManager.default.removeItem(atPath: zipPath)
+                print("The sources do not compile, so no zip was left (fix them, or pass --no-build to zip them anyway):\n\(error)")
                 throw ExitCode.failure
             }
         }
         if check.isComplete {
             print("Your submission contains all it needs and is ready to be submitted")
         } else {
-            print("Notice, the files listed above were not dispatched.")
+            if !check.missing.isEmpty { print("Notice, the missing files listed above were not dispatched.") }
+            if !check.ambiguous.isEmpty { print("Notice, every copy of the ambiguous files above was dispatched, and the grader compiles each: keep one.") }
         }
         print("Please upload \(zipPath) now")
+    }
+
+    /// What the zip will lack that costs points: optional files the rubric grades (trained weights),
+    /// and weight files in the folder that this rubric does not pack.
+    static func notes(check: LayoutCheck, layout: Rubric.Layout, rubric: Rubric, root: String, packed: Set<String>, rubricOption: String?) -> [String] {
+        var lines = missingWeights(check: check, layout: layout, rubric: rubric).map { "Notice, \($0) Then dispatch again." }
+        let leftOut = SubmissionSources.files(in: root).filter { $0.lowercased().hasSuffix(".npz") && !packed.contains($0) }
+        if !leftOut.isEmpty {
+            lines.append("Notice, \(leftOut.joined(separator: ", ")) left out: the rubric \(rubricOption ?? "exercise2 (the default)") does not grade them. "
+                         + "For hw5 dispatch with --rubric hw5.")
+        }
+        return lines
+    }
+
+    /// Optional files the rubric grades that the submission lacks, each with the points at stake.
+    static func missingWeights(check: LayoutCheck, layout: Rubric.Layout, rubric: Rubric) -> [String] {
+        let found = Set(check.optional.map { URL(fileURLWithPath: $0).lastPathComponent.lowercased() })
+        return (layout.optionalFiles ?? []).filter { !found.contains($0.lowercased()) }.compactMap { name in
+            let groups = CheckCatalog.groupsReading(file: name).compactMap { rubric.group(named: $0) }.filter { !$0.isDiagnostic }
+            guard !groups.isEmpty else { return nil }
+            let points = groups.reduce(0) { $0 + $1.percent }
+            return "\(name) was not found: \(groups.map(\.name).joined(separator: ", ")) (\(Int(points)) %) grades it and scores 0 without it. "
+                + "Write it with `grader train --out . .` in your package folder."
+        }
+    }
+
+    /// The rubric's intake limits, checked before anything is written: a zip the grader would
+    /// refuse is never made.
+    static func checkLimits(_ files: [String], root: String, limits: SafeExtractor.Limits) throws {
+        guard files.count <= limits.maxEntries else {
+            throw HarnessFailure("\(files.count) files to pack, more than the grader's \(limits.maxEntries): move files that are not part of your solution out of \(root)")
+        }
+        var total = 0
+        for file in files {
+            let size = (try? FileManager.default.attributesOfItem(atPath: "\(root)/\(file)")[.size] as? NSNumber)?.intValue ?? 0
+            guard size <= limits.maxEntryBytes else {
+                throw HarnessFailure("\(file) is \(format(bytes: size)), more than the grader accepts per file (\(format(bytes: limits.maxEntryBytes))): no zip was written; shrink or remove it")
+            }
+            total += size
+        }
+        guard total <= limits.maxTotalBytes else {
+            throw HarnessFailure("the files add up to \(format(bytes: total)), more than the grader accepts (\(format(bytes: limits.maxTotalBytes))): no zip was written")
+        }
     }
 
     /// Asks on a terminal; without one, only `--yes` continues.

@@ -32,7 +32,7 @@ public struct LayoutCheck: Sendable {
         for name in layout.optionalFiles ?? [] { if let hit = matches(name).first { optional.append(hit) } }
         let claimed = Set(found.values.flatMap { $0 })
         otherSources = files.filter {
-            $0.hasSuffix(".swift") && !claimed.contains($0) && !($0 == "Package.swift" || $0.hasPrefix("Package@swift"))
+            SubmissionSources.isSwiftSource($0) && !claimed.contains($0) && !($0 == "Package.swift" || $0.hasPrefix("Package@swift"))
         }
     }
 

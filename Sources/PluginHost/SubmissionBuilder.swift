@@ -87,20 +87,32 @@ public struct SubmissionBuilder: Sendable {
         }
 
         let fileManager = FileManager.default
-        try fileManager.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
         let work = "\(cacheDirectory)/.tmp-\(key)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try fileManager.createDirectory(atPath: work, withIntermediateDirectories: true)
-        defer { try? fileManager.removeItem(atPath: work) }
         let entryPoint = "\(work)/GraderEntryPoint.swift"
-        try SubmissionBuilder.entryPointSource(abiVersion: abiVersion).write(toFile: entryPoint, atomically: true, encoding: .utf8)
+        do {
+            try fileManager.createDirectory(atPath: work, withIntermediateDirectories: true)
+            try SubmissionBuilder.entryPointSource(abiVersion: abiVersion).write(toFile: entryPoint, atomically: true, encoding: .utf8)
+        } catch {
+            throw PluginHostError.cacheUnwritable(path: cacheDirectory, reason: Self.reason(error))
+        }
+        defer { try? fileManager.removeItem(atPath: work) }
 
         if !commandPrefix.isEmpty { chownForSandbox(work) }
+        // swiftc knows only `.swift`: a `SOFTMAX.SWIFT` is compiled from a copy with that extension.
+        var inputs: [String] = []
+        for source in sources {
+            guard !source.hasSuffix(".swift") else { inputs.append("\(root)/\(source)"); continue }
+            let copy = "\(work)/\(source.dropLast(6)).swift"
+            try fileManager.createDirectory(atPath: (copy as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fileManager.copyItem(atPath: "\(root)/\(source)", toPath: copy)
+            inputs.append(copy)
+        }
         let arguments = commandPrefix + [SubmissionBuilder.swiftcPath()] + SubmissionBuilder.flags + [
             "-I", exerciseKit.moduleDirectory, "-L", exerciseKit.libraryDirectory, "-lExerciseKit",
             "-Xlinker", "-rpath", "-Xlinker", exerciseKit.libraryDirectory,
             "-module-cache-path", "\(work)/module-cache",
             "-o", "\(work)/libSubmission.so",
-        ] + sources.map { "\(root)/\($0)" } + [entryPoint]
+        ] + inputs + [entryPoint]
 
         let start = DispatchTime.now()
         let compiler = try ChildProcess(arguments: arguments, environment: Self.compilerEnvironment, inheritEnvironment: false)
@@ -129,6 +141,21 @@ public struct SubmissionBuilder: Sendable {
         }
         if let shared = sharedCacheDirectory { Self.publish(finalDirectory, into: shared, key: key) }
         return Build(libraryPath: library, compileSeconds: seconds, sources: sources)
+    }
+
+    /// The operating system's words for a file error (not Foundation's "Error Domain=…").
+    static func reason(_ error: Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if (error as NSError).domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32((error as NSError).code))) }
+        switch (error as? CocoaError)?.code {
+        case .fileWriteNoPermission?: return "permission denied"
+        case .fileWriteVolumeReadOnly?: return "read-only file system"
+        case .fileWriteOutOfSpace?: return "no space left on the device"
+        case .fileWriteFileExists?: return "a file is in the way"
+        default: return error.localizedDescription
+        }
     }
 
     /// Copies a finished build into `cache` under `key`, atomically (a copy, then a rename).
@@ -195,14 +222,17 @@ public enum SubmissionSources {
             throw PluginHostError.notASubmission(path: root, reason: "not a folder")
         }
         let found = files(in: root).filter { path in
-            path.hasSuffix(".swift") && !(path == "Package.swift" || (path.hasPrefix("Package@swift") && !path.contains("/")))
+            isSwiftSource(path) && !(path == "Package.swift" || (path.hasPrefix("Package@swift") && !path.contains("/")))
         }
         guard !found.isEmpty else { throw GradingFailure.noSources(path: root) }
         return found
     }
 
+    /// `.swift` in any case (`SOFTMAX.SWIFT` from a case-insensitive disk is a source too).
+    public static func isSwiftSource(_ path: String) -> Bool { path.lowercased().hasSuffix(".swift") }
+
     /// Every regular file below `root` (relative paths, sorted), skipping hidden and excluded
-    /// folders and `.DS_Store`; symlinks are not followed. `dispatch` and `grader check` look for
+    /// folders, `.DS_Store` and AppleDouble `._*` files (Finder metadata); symlinks are not followed. `dispatch` and `grader check` look for
     /// required files in exactly what the build compiles from.
     public static func files(in root: String, excluding excluded: Set<String> = []) -> [String] {
         var result: [String] = []
@@ -214,7 +244,7 @@ public enum SubmissionSources {
                 guard let type = (try? FileManager.default.attributesOfItem(atPath: "\(root)/\(path)"))?[.type] as? FileAttributeType else { continue }
                 if type == .typeDirectory {
                     if !entry.hasPrefix(".") && !excludedFolders.contains(entry) { walk(path) }
-                } else if type == .typeRegular, entry != ".DS_Store", !excluded.contains("\(root)/\(path)") {
+                } else if type == .typeRegular, entry != ".DS_Store", !entry.hasPrefix("._"), !excluded.contains("\(root)/\(path)") {
                     result.append(path)
                 }
             }
