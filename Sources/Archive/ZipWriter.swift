@@ -10,7 +10,14 @@ public final class ZipWriter {
     public init(path: String) throws {
         var error: Int32 = 0
         guard let archive = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &error) else {
-            throw ArchiveError.writeFailed(path: path, reason: "zip_open error \(error)")
+            var zipError = zip_error_t()
+            zip_error_init_with_code(&zipError, error)
+            defer { zip_error_fini(&zipError) }
+            var isDirectory: ObjCBool = false
+            let reason = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+                ? "it is a folder: give a file name ending in .zip"
+                : String(cString: zip_error_strerror(&zipError)).lowercased() + ": choose another path"
+            throw ArchiveError.writeFailed(path: path, reason: reason)
         }
         self.path = path
         self.archive = archive
@@ -40,7 +47,11 @@ public final class ZipWriter {
     public func close() throws {
         guard let archive else { return }
         guard zip_close(archive) == 0 else {
-            let reason = String(cString: zip_strerror(archive))
+            var reason = String(cString: zip_strerror(archive))
+            // libzip writes a temporary file beside the target, then renames it.
+            if reason.contains("temporary file") {
+                reason = "its folder \(URL(fileURLWithPath: path).deletingLastPathComponent().path) is not writable: choose another path"
+            }
             zip_discard(archive)
             self.archive = nil
             throw ArchiveError.writeFailed(path: path, reason: reason)

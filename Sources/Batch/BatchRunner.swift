@@ -3,6 +3,7 @@ import Checks
 import Intake
 import Foundation
 import GradingModel
+import GRDB
 import PluginHost
 import Rubric
 import Scoring
@@ -53,8 +54,12 @@ public struct BatchRunner {
         self.options = options
         rubric = try CheckCatalog.loadRubric(from: options.rubricPath)
         gradingInputs = try Self.fingerprint(rubricPath: options.rubricPath, referencePath: options.referencePath)
-        try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
-        store = try BatchStore(path: "\(options.out)/grades.sqlite")
+        do {
+            try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+            store = try BatchStore(path: "\(options.out)/grades.sqlite")
+        } catch {
+            throw BatchSetupFailure(description: "--out \(options.out) cannot hold the batch's state (\(Self.reason(error))): give a writable folder")
+        }
     }
 
     /// Why this batch would grade wrongly, checked before anyone is graded: hidden differential
@@ -78,7 +83,7 @@ public struct BatchRunner {
     static func fingerprint(rubricPath: String, referencePath: String?) throws -> String {
         let rubric = try ContentHash.of(path: rubricPath)
         let reference = referencePath.flatMap { ContentHash.ofSources(in: $0) } ?? "none"
-        return ContentHash.of(text: "rubric \(rubric)\nreference \(reference)\n")
+        return ContentHash.of(text: "grader \(GraderVersion.number)\nrubric \(rubric)\nreference \(reference)\n")
     }
 
     /// Every `*.zip` and folder in the directory (hidden entries and the output folder aside).
@@ -220,6 +225,21 @@ public struct BatchRunner {
 
 // The runner's state is read-only after init, its store serialises writes (GRDB queue).
 extension BatchRunner: @unchecked Sendable {}
+
+/// The batch cannot start (an unusable output folder): the TA's set-up, said as a sentence.
+public struct BatchSetupFailure: Error, CustomStringConvertible {
+    public let description: String
+}
+
+extension BatchRunner {
+    /// The cause of a file or database error in words (not "SQLite error 14" or "Code=516").
+    static func reason(_ error: Error) -> String {
+        if let database = error as? DatabaseError {
+            return database.resultCode == .SQLITE_CANTOPEN ? "the database cannot be created or opened there" : (database.message ?? "\(database.resultCode)")
+        }
+        return SubmissionBuilder.reason(error)
+    }
+}
 
 /// The shared list the job threads take submissions from.
 final class WorkQueue: @unchecked Sendable {

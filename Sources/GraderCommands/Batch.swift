@@ -32,8 +32,10 @@ extension GraderCommand {
 
         var rubricPath: String { Rubric.resolve(rubric, executable: ExerciseKitLocation.executablePath()) }
 
-        @Option(help: "Submissions graded at a time (default: the number of cores).")
-        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(name: .customLong("jobs"), help: ArgumentHelp("Submissions graded at a time (default: the number of cores).", valueName: "n"))
+        var jobsOption: Int?
+
+        var jobs: Int { jobsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
         @Option(help: "The output folder.")
         var out: String = "grader-out"
@@ -55,6 +57,10 @@ extension GraderCommand {
             guard FileManager.default.fileExists(atPath: rubricPath) else {
                 throw ValidationError("--rubric '\(rubric)' is neither a file nor a bundled rubric (exercise2, hw5, course-hidden)")
             }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), !isFolder.boolValue {
+                throw ValidationError("--out '\(out)' is a file, not a folder: give a folder (it is created when missing)")
+            }
             guard (1...64).contains(jobs) else { throw ValidationError("--jobs \(jobs) must be between 1 and 64") }
             if let reference, !FileManager.default.fileExists(atPath: reference) {
                 throw ValidationError("--reference '\(reference)' does not exist")
@@ -64,6 +70,7 @@ extension GraderCommand {
         func run() throws {
             Interruption.install(message: "interrupted: rerun the same command to grade what was in progress (finished submissions are kept)")
             if !noSandbox, let problem = Sandbox.unavailableReason() { throw HarnessFailure(problem) }
+            try OutputFolder.create(out, option: "--out")
             let runner = try BatchRunner(options: .init(
                 directory: directory, rubricPath: rubricPath, out: out, jobs: jobs, referencePath: reference,
                 regrade: regrade, sandboxed: !noSandbox, executable: ExerciseKitLocation.executablePath()))

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ExerciseKit
+import GradingModel
 import Checks
 import PluginHost
 import Rubric
@@ -11,7 +13,17 @@ public struct GraderCommand: ParsableCommand {
         discussion: """
             Students: `grader run --bonus` in your submission folder runs the public tests and prints \
             the exercise's points table. Each failed check shows how to rerun it alone.
+
+            Exit codes (every command): 0 done; 1 the grader itself could not do it (the message says \
+            what to fix); 2 the submission is not gradable (run, check, train); 64 bad arguments; \
+            130 interrupted (Ctrl-C).
+
+            Environment: GRADER_CACHE the build cache (default ~/.cache/grader/builds); GRADER_HOME a \
+            folder whose rubric/ holds the bundled rubrics (default: found above the grader); SWIFTC \
+            the Swift compiler (default: swiftc on PATH); GRADER_EXERCISEKIT_DIR the built ExerciseKit \
+            (default: beside the grader).
             """,
+        version: GraderVersion.description,
         subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, RubricCommand.self, Worker.self, JudgeCommand.self]
     )
 
@@ -41,3 +53,7 @@ struct CommonOptions: ParsableArguments {
 
 
 
+
+extension GraderVersion {
+    static var description: String { "grader \(number) (ExerciseKit ABI \(ExerciseKitABI.version))" }
+}

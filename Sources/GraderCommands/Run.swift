@@ -50,12 +50,22 @@ extension GraderCommand {
         var path: String = "."
 
         func validate() throws {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: reportDir, isDirectory: &isFolder), !isFolder.boolValue {
+                throw ValidationError("--report-dir '\(reportDir)' is a file, not a folder: give a folder (it is created when missing)")
+            }
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError("PATH '\(path)' does not exist: give a submission folder or zip")
             }
             for group in groups where CheckCatalog.group(named: group) == nil && !knownRubricGroup(group) {
                 let known = CheckCatalog.groups.map(\.name).joined(separator: ", ")
                 throw ValidationError("--group '\(group)' is not a test group; known: \(known)")
+            }
+            // A --check that no selected group has would silently run nothing.
+            let selected = groups.isEmpty ? CheckCatalog.groups : groups.compactMap(CheckCatalog.group(named:))
+            for check in checks where !selected.contains(where: { $0.checks.contains { $0.name == check } }) {
+                let names = selected.count == 1 ? selected[0].checks.map(\.name).joined(separator: ", ") : "see `grader list`"
+                throw ValidationError("--check '\(check)' is not a check of \(groups.isEmpty ? "any group" : groups.joined(separator: ", ")); checks: \(names)")
             }
         }
 
@@ -70,7 +80,15 @@ extension GraderCommand {
             do {
                 input = try SubmissionInput(path: path, limits: rubric.extractionLimits)
             } catch {
-                print("NOT GRADED: \(path) cannot be unpacked safely: \(error)")
+                // An autograder reads stdout as results.json: a 0 with the reason, never a parse error.
+                var report = SubmissionReport(submission: URL(fileURLWithPath: path).lastPathComponent)
+                report.failure = "\(path) cannot be unpacked safely: \(error)"
+                if format == .json {
+                    let sheet = Scorer.score(report, rubric: rubric, implementedGroups: Set(CheckCatalog.groups.map(\.name)))
+                    print(try GradescopeReport(sheet, report: report).json())
+                } else {
+                    print("NOT GRADED: \(report.failure!)")
+                }
                 throw ExitCode(2)
             }
             defer { input.cleanUp() }
@@ -132,10 +150,10 @@ extension GraderCommand.Run {
         for index in report.results.indices {
             guard let loss = report.results[index].artifacts?["loss"] else { continue }
             let result = report.results[index]
-            try FileManager.default.createDirectory(atPath: reportDir, withIntermediateDirectories: true)
+            try OutputFolder.create(reportDir, option: "--report-dir")
             let file = "\(reportDir)/\(result.group)-loss.svg"
-            try LossCurve.svg(losses: loss.values, title: "\(report.submission) — \(result.group): training loss")
-                .write(toFile: file, atomically: true, encoding: .utf8)
+            try OutputFolder.write(LossCurve.svg(losses: loss.values, title: "\(report.submission) — \(result.group): training loss"),
+                                   to: file, option: "--report-dir")
             report.results[index].message += (result.message.isEmpty ? "" : "\n") + "loss curve: \(file)"
             report.results[index].artifacts = nil
         }
@@ -153,6 +171,33 @@ extension GraderCommand.Run {
         }
         for result in report.results { lines.append(String(format: "timing check %@ %.6f", result.id, result.seconds)) }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Folders and files the grader writes for the user: errors as sentences naming the option.
+enum OutputFolder {
+    /// Creates `path` (and its parents) or says why it cannot, e.g. "--out x is a file".
+    static func create(_ path: String, option: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw HarnessFailure("\(option) \(path) is a file, not a folder: give a folder (it is created when missing)") }
+            guard access(path, W_OK) == 0 else { throw HarnessFailure("\(option) \(path) is not writable: choose another folder or fix its permissions") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw HarnessFailure("\(option) \(path) cannot be created (\(SubmissionBuilder.reason(error))): choose another folder")
+        }
+    }
+
+    /// Writes `data` to `path` (replacing it) or says why it cannot.
+    static func write(_ text: String, to path: String, option: String) throws {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw HarnessFailure("cannot write \(path) (\(SubmissionBuilder.reason(error))): check \(option)")
+        }
     }
 }
 

@@ -4,6 +4,7 @@ import ArgumentParser
 import Checks
 import Foundation
 import GradingModel
+import Intake
 import PluginHost
 import Reports
 import Rubric
@@ -13,7 +14,12 @@ extension GraderCommand {
     /// and saves `mlp.npz` and `cnn.npz` (the files the handout asks students to submit).
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train hw5's MLP and CNN with your functions and save mlp.npz and cnn.npz.")
+            abstract: "Train hw5's MLP and CNN with your functions and save mlp.npz and cnn.npz.",
+            discussion: """
+                Exit codes: 0 every requested file was written; 1 the grader could not run (the message \
+                says what to fix); 2 the submission cannot be trained (it does not compile or load, or \
+                training failed so a file was not written); 64 bad arguments.
+                """)
 
         @Option(help: "The folder to write mlp.npz, cnn.npz and the loss curves to.")
         var out: String
@@ -26,12 +32,16 @@ extension GraderCommand {
 
         @OptionGroup var sandboxing: SandboxOptions
 
-        @Argument(help: "The submission folder.")
+        @Argument(help: "The submission folder or zip.")
         var path: String = "."
 
         func validate() throws {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), !isFolder.boolValue {
+                throw ValidationError("--out '\(out)' is a file, not a folder: give a folder (it is created when missing)")
+            }
             if let model, !["mlp", "cnn"].contains(model) { throw ValidationError("--model '\(model)' must be mlp or cnn") }
-            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("PATH '\(path)' does not exist: give a submission folder") }
+            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("PATH '\(path)' does not exist: give a submission folder or zip") }
         }
 
         static let outputs: [(group: String, file: String, keys: [String])] = [
@@ -45,12 +55,20 @@ extension GraderCommand {
                 .orThrow(HarnessFailure("rubric/hw5.json not found: pass --rubric FILE"))
             let loaded = try CheckCatalog.loadRubric(from: rubricFile)
             let selected = Self.outputs.filter { model == nil || $0.file.hasPrefix(model!) }
-            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            let input: SubmissionInput
+            do {
+                input = try SubmissionInput(path: path, limits: loaded.extractionLimits)
+            } catch {
+                print("NOT TRAINED: \(path) cannot be unpacked safely: \(error)")
+                throw ExitCode(2)
+            }
+            defer { input.cleanUp() }
+            let absolute = input.folder
             var session = GradingSession(rubric: loaded, executable: ExerciseKitLocation.executablePath(),
                                          onlyGroups: selected.map(\.group),
                                          progress: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
             session.keepArtifacts = true
-            let name = URL(fileURLWithPath: absolute).lastPathComponent
+            let name = input.name
             var folder = absolute
             let workspace = try sandboxing.workspace(rubric: loaded, name: name, executable: session.executable)
             defer { workspace?.close() }
@@ -58,26 +76,40 @@ extension GraderCommand {
                 folder = try workspace.adopt(copyOf: absolute)
                 workspace.configure(&session, sharedCache: SubmissionBuilder.defaultCacheDirectory)
             }
+            try OutputFolder.create(out, option: "--out")
             let report = try session.grade(submissionAt: folder, name: name)
-            if let failure = report.failure { throw HarnessFailure("cannot train: \(failure)") }
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            if let failure = report.failure {
+                // The submission's problem (no sources, a compile error), not the grader's.
+                print("NOT TRAINED: \(failure)")
+                throw ExitCode(2)
+            }
+            var missing: [String] = []
             for output in selected {
                 guard let result = report.results.first(where: { $0.group == output.group }) else { continue }
                 let artifacts = result.artifacts ?? [:]
                 guard output.keys.allSatisfy({ artifacts[$0] != nil }) else {
                     print("\(output.file): not written, training failed: \(result.message.split(separator: "\n").first ?? "")")
+                    missing.append(output.file)
                     continue
                 }
                 let file = "\(out)/\(output.file)"
-                try NPZ.write(path: file, arrays: output.keys.map { key in
-                    (key, NumpyArray(shape: artifacts[key]!.shape, scalars: artifacts[key]!.values))
-                })
+                do {
+                    try NPZ.write(path: file, arrays: output.keys.map { key in
+                        (key, NumpyArray(shape: artifacts[key]!.shape, scalars: artifacts[key]!.values))
+                    })
+                } catch {
+                    throw HarnessFailure("\(error) (check --out)")
+                }
                 print("\(file): \(result.status == .passed ? "" : "below the threshold, ")\(result.message.split(separator: "\n").last ?? "")")
                 if let loss = artifacts["loss"] {
                     let svg = "\(out)/\(output.group)-loss.svg"
-                    try LossCurve.svg(losses: loss.values, title: "\(output.group): training loss").write(toFile: svg, atomically: true, encoding: .utf8)
+                    try OutputFolder.write(LossCurve.svg(losses: loss.values, title: "\(output.group): training loss"), to: svg, option: "--out")
                     print("\(svg): the loss curve")
                 }
+            }
+            if !missing.isEmpty {
+                print("Not written: \(missing.joined(separator: ", ")); fix the functions the messages above name and train again.")
+                throw ExitCode(2)
             }
         }
     }

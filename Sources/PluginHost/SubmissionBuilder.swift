@@ -144,7 +144,7 @@ public struct SubmissionBuilder: Sendable {
     }
 
     /// The operating system's words for a file error (not Foundation's "Error Domain=…").
-    static func reason(_ error: Error) -> String {
+    public static func reason(_ error: Error) -> String {
         if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))
         }
