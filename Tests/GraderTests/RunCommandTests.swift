@@ -44,4 +44,63 @@ import Testing
         #expect(code == 2, "not gradable has its own exit code")
         #expect(output.contains("NOT GRADED: the submission does not compile"))
     }
+
+    /// An autograder parses stdout: an unsafe zip is a 0 with the reason, as results.json.
+    @Test func jsonOutputOfAnUnsafeZipIsStillResultsJSON() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unsafe-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let empty = folder + "/empty.zip"
+        try Data([0x50, 0x4B, 0x05, 0x06] + [UInt8](repeating: 0, count: 18)).write(to: URL(fileURLWithPath: empty))
+        for zip in [empty, folder + "/not-a-zip.zip"] {
+            if zip.hasSuffix("not-a-zip.zip") { try "hello".write(toFile: zip, atomically: true, encoding: .utf8) }
+            let (code, output, _) = try TestSupport.runGrader(["run", "--format", "json", zip])
+            #expect(code == 2)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
+            #expect(json["score"] as? Double == 0 && json["max_score"] as? Double == 100)
+            #expect((json["output"] as? String)?.contains("Not graded:") == true, "\(json)")
+        }
+    }
+
+    @Test func wrongInvocationsAreSentencesWithTheFix() throws {
+        let check = try TestSupport.runGrader(["run", "--group", "TestFlatten", "--check", "fowrard", "reference"])
+        #expect(check.code == 64 && check.error.contains("--check 'fowrard' is not a check of TestFlatten; checks: trainable, flattenForward, flattenBackward"),
+                "\(check.error)")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("a-file-\(UUID().uuidString)").path
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        for arguments in [["run", "--report-dir", file, "reference"], ["train", "--out", file, "reference"],
+                          ["batch", "submissions", "--rubric", "exercise2", "--out", file]] {
+            let run = try TestSupport.runGrader(arguments)
+            #expect(run.code == 64 && run.error.contains("is a file, not a folder: give a folder"), "\(arguments): \(run.error)")
+        }
+        let version = try TestSupport.runGrader(["--version"])
+        #expect(version.code == 0 && version.output.hasPrefix("grader ") && version.output.contains("ExerciseKit ABI 1"))
+        let help = try TestSupport.runGrader(["--help"])
+        #expect(help.output.contains("GRADER_CACHE") && help.output.contains("Exit codes"))
+        for command in ["run", "check", "train", "batch", "dispatch", "rubric check"] {
+            let sub = try TestSupport.runGrader(command.split(separator: " ").map(String.init) + ["--help"])
+            #expect(sub.output.contains("Exit codes") && sub.output.contains("64"), "\(command) --help lists its exit codes")
+        }
+        // A bundled rubric by name, from a folder that is not the repository.
+        let elsewhere = Process()
+        elsewhere.executableURL = URL(fileURLWithPath: TestSupport.graderExecutable)
+        elsewhere.arguments = ["rubric", "check", "hw5"]
+        elsewhere.currentDirectoryURL = URL(fileURLWithPath: "/")
+        elsewhere.standardOutput = FileHandle.nullDevice
+        try elsewhere.run()
+        elsewhere.waitUntilExit()
+        #expect(elsewhere.terminationStatus == 0)
+    }
+
+    @Test func trainTakesZipsAndSaysWhenItCannotTrain() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let none = try TestSupport.runGrader(["train", "--out", empty + "/out", empty])
+        #expect(none.code == 2 && none.output.contains("NOT TRAINED: no Swift sources found"), "\(none.output)\(none.error)")
+        // The skeleton compiles but every function throws: nothing is written, and the exit code says so.
+        let zip = empty + "/skeleton.zip"
+        _ = try TestSupport.runProgram("dispatch", ["--input", "submissions/skeleton", "--output", zip, "--no-build", "--yes"])
+        let skeleton = try TestSupport.runGrader(["train", "--model", "mlp", "--out", empty + "/out", zip])
+        #expect(skeleton.code == 2 && skeleton.output.contains("mlp.npz: not written, training failed"), "\(skeleton.output)\(skeleton.error)")
+        #expect(!FileManager.default.fileExists(atPath: empty + "/out/mlp.npz"))
+    }
 }
