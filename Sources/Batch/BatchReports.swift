@@ -16,13 +16,22 @@ public struct BatchReports {
     let rubricOption: String
     /// This run's own peak memory (the grader process), for the summary.
     let graderPeakMiB: Double?
+    /// The students whose submission is in the folder now; others stay in the store only.
+    let present: Set<String>?
 
-    public init(store: BatchStore, rubric: Rubric, out: String, rubricOption: String, graderPeakMiB: Double? = nil) {
+    public init(store: BatchStore, rubric: Rubric, out: String, rubricOption: String, graderPeakMiB: Double? = nil, present: Set<String>? = nil) {
         self.store = store
         self.rubric = rubric
         self.out = out
         self.rubricOption = rubricOption
         self.graderPeakMiB = graderPeakMiB
+        self.present = present
+    }
+
+    /// Stored students whose submission is no longer in the folder.
+    func vanished() throws -> [String] {
+        guard let present else { return [] }
+        return try store.submissions().map(\.id).filter { !present.contains($0) }
     }
 
     struct Graded {
@@ -32,7 +41,7 @@ public struct BatchReports {
     }
 
     func load() throws -> [Graded] {
-        try store.submissions().map { row in
+        try store.submissions().filter { present?.contains($0.id) ?? true }.map { row in
             var report = SubmissionReport(submission: row.id, results: try store.results(of: row.id), failure: row.failure)
             report.compileSeconds = row.compileSeconds
             report.checkSeconds = row.checkSeconds
@@ -62,8 +71,13 @@ public struct BatchReports {
             try save(try GradescopeReport(item.sheet, report: item.report, visibility: visibility).json() + "\n", "results/\(item.row.id).json")
             try save(feedback(item), "feedback/\(item.row.id).md")
         }
+        // A vanished student's old reports would be uploaded with the others: removed (the store keeps the row).
+        let gone = try vanished()
+        for id in gone {
+            for file in ["results/\(id).json", "feedback/\(id).md"] { try? fileManager.removeItem(atPath: "\(out)/\(file)") }
+        }
         try save(junit(graded), "junit.xml")
-        try save(summary(graded), "summary.md")
+        try save(summary(graded, vanished: gone), "summary.md")
         return written
     }
 
@@ -74,7 +88,7 @@ public struct BatchReports {
         for item in graded {
             let points = scoredGroups.map { group in Self.number(item.sheet.groups.first { $0.name == group.name }?.earned ?? 0) }
             // The reason's first two lines: "does not compile:" and the first error with its file and line.
-            let reason = item.row.failure.map { $0.split(separator: "\n").prefix(2).joined(separator: " ") } ?? ""
+            let reason = item.row.failure.map { $0.split(separator: "\n").prefix(2).joined(separator: " ") } ?? Self.timeReason(item.report.results)
             lines.append(([Self.csv(item.row.id), item.row.status, Self.number(item.sheet.total), Self.number(item.row.maximum)]
                           + points + [Self.csv(reason)]).joined(separator: ","))
         }
@@ -112,6 +126,16 @@ public struct BatchReports {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// For a graded submission some of whose checks ran out of time: which, and why ("" if none).
+    static func timeReason(_ results: [CheckResult]) -> String {
+        let timedOut = results.filter { $0.status == .errored && $0.message.hasPrefix("timed out") }
+        let notRun = results.filter { $0.status == .errored && $0.message.hasPrefix("not run") }
+        var reasons: [String] = []
+        if !timedOut.isEmpty { reasons.append("\(timedOut.map(\.id).joined(separator: " ")) timed out") }
+        if !notRun.isEmpty { reasons.append("\(notRun.count) checks not run (the submission's time budget was used up)") }
+        return reasons.joined(separator: "; ")
+    }
+
     func junit(_ graded: [Graded]) -> String {
         var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<testsuites name=\"\(Self.xml(rubric.title))\">"]
         for item in graded {
@@ -135,8 +159,12 @@ public struct BatchReports {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func summary(_ graded: [Graded]) -> String {
+    func summary(_ graded: [Graded], vanished: [String] = []) -> String {
         var lines = ["# Batch summary: \(rubric.title)", "", "\(graded.count) submissions.", ""]
+        if !vanished.isEmpty {
+            lines += ["**No longer in the submissions folder** (kept in grades.sqlite, left out of the gradebook and the reports): "
+                      + vanished.joined(separator: ", ") + ".", ""]
+        }
         let statuses = Dictionary(grouping: graded, by: \.row.status).mapValues(\.count)
         lines += ["| status | submissions |", "|---|---|"] + statuses.sorted { $0.key < $1.key }.map { "| \($0.key) | \($0.value) |" }
         let maximum = graded.first?.row.maximum ?? 100

@@ -87,23 +87,48 @@ public struct BatchRunner {
     }
 
     /// Every `*.zip` and folder in the directory (hidden entries and the output folder aside).
+    /// Two entries with one id (`alice.zip` and `alice/`) are refused: which is graded would depend
+    /// on the run.
     public func entries() throws -> [Entry] {
         let out = URL(fileURLWithPath: options.out).standardizedFileURL.path
-        return try FileManager.default.contentsOfDirectory(atPath: options.directory).sorted().compactMap { name in
+        let found: [Entry] = try FileManager.default.contentsOfDirectory(atPath: options.directory).sorted().compactMap { name in
             let path = URL(fileURLWithPath: "\(options.directory)/\(name)").standardizedFileURL.path
             guard !name.hasPrefix("."), path != out else { return nil }
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             if isDirectory.boolValue { return Entry(id: name, path: path) }
-            return name.hasSuffix(".zip") ? Entry(id: String(name.dropLast(4)), path: path) : nil
+            return name.lowercased().hasSuffix(".zip") ? Entry(id: String(name.dropLast(4)), path: path) : nil
         }
+        let byID = Dictionary(grouping: found, by: \.id)
+        if let (id, twins) = byID.first(where: { $0.value.count > 1 }) {
+            let names = twins.map { URL(fileURLWithPath: $0.path).lastPathComponent }.sorted()
+            throw BatchSetupFailure(description: "\(names.joined(separator: " and ")) in \(options.directory) are both student '\(id)': keep one (rename or remove the other) and run again")
+        }
+        return found
+    }
+
+    /// `entries` narrowed by `--only` and `--exclude` (ids); an id that is not in the folder is refused.
+    public func selected(_ entries: [Entry], only: [String], exclude: [String]) throws -> [Entry] {
+        let ids = Set(entries.map(\.id))
+        if let unknown = (only + exclude).first(where: { !ids.contains($0) }) {
+            throw BatchSetupFailure(description: "no submission '\(unknown)' in \(options.directory) (ids are the zip or folder names without .zip)")
+        }
+        return entries.filter { (only.isEmpty || only.contains($0.id)) && !exclude.contains($0.id) }
+    }
+
+    /// Students the store has but the folder no longer holds: kept in grades.sqlite, left out of
+    /// the gradebook and named in the summary.
+    public func vanished(_ entries: [Entry]) throws -> [String] {
+        let ids = Set(entries.map(\.id))
+        return try store.submissions().map(\.id).filter { !ids.contains($0) }
     }
 
     /// The entries to grade now: new, changed, unfinished, or all with `regrade`.
     public func pending(_ entries: [Entry]) throws -> [(Entry, String)] {
         try entries.compactMap { entry in
             // The submission's content and what grades it: a fixed rubric or reference regrades.
-            let hash = ContentHash.of(text: "submission \(try ContentHash.of(path: entry.path))\ngraded with \(gradingInputs)\n")
+            let content = try store.fileHash(entry.path) { try ContentHash.of(path: entry.path) }
+            let hash = ContentHash.of(text: "submission \(content)\ngraded with \(gradingInputs)\n")
             if !options.regrade, let row = try store.submission(entry.id), row.hash == hash, row.status != "in progress", row.status != "error" { return nil }
             return (entry, hash)
         }
@@ -182,7 +207,8 @@ public struct BatchRunner {
         row.failure = report.failure
         if report.failure != nil {
             row.status = "not gradable"
-        } else if report.results.contains(where: { $0.status == .errored && ($0.message.hasPrefix("timed out") || $0.message.hasPrefix("not run")) }) {
+        } else if !BatchReports.timeReason(report.results).isEmpty {
+            // Graded; the gradebook's reason names the checks that ran out of time (they scored 0).
             row.status = "timed out"
         }
         row.containment = report.containment?.limits.joined(separator: "\n")

@@ -43,8 +43,14 @@ extension GraderCommand {
         @Option(help: "The reference solution, for hidden differential groups.")
         var reference: String?
 
-        @Flag(help: "Grade every submission again, even unchanged ones.")
+        @Flag(help: "Grade every submission again, even unchanged ones (with --only: those).")
         var regrade = false
+
+        @Option(parsing: .upToNextOption, help: ArgumentHelp("Grade only these students (ids: zip or folder names without .zip); the reports still list everyone.", valueName: "id"))
+        var only: [String] = []
+
+        @Option(parsing: .upToNextOption, help: ArgumentHelp("Do not grade these students now (their stored grades stay).", valueName: "id"))
+        var exclude: [String] = []
 
         @Flag(name: .customLong("no-sandbox"), help: "Run untrusted code without bubblewrap (only for trusted submissions; every report says so).")
         var noSandbox = false
@@ -76,14 +82,19 @@ extension GraderCommand {
                 regrade: regrade, sandboxed: !noSandbox, executable: ExerciseKitLocation.executablePath()))
             if let problem = runner.sandboxProblem() ?? runner.referenceProblem() { throw HarnessFailure(problem) }
             let entries = try runner.entries()
-            let pending = try runner.pending(entries)
-            let progress = BatchProgress(total: pending.count, skipped: entries.count - pending.count)
+            let chosen = try runner.selected(entries, only: only, exclude: exclude)
+            let pending = try runner.pending(chosen)
+            let vanished = try runner.vanished(entries)
+            if !vanished.isEmpty {
+                FileHandle.standardError.write(Data("no longer in \(directory): \(vanished.joined(separator: ", ")) (kept in grades.sqlite, left out of the gradebook)\n".utf8))
+            }
+            let progress = BatchProgress(total: pending.count, skipped: chosen.count - pending.count)
             progress.start()
             try runner.run(pending) { row in progress.finished(row) }
             progress.done()
             let peak = GraderMemory.peakMiB
-            let written = try BatchReports(store: runner.store, rubric: runner.rubric, out: out, rubricOption: " --rubric \(rubric)",
-                                           graderPeakMiB: peak).write()
+            let written = try BatchReports(store: runner.store, rubric: runner.rubric, out: out, rubricOption: reproduceRubric(runner.rubric),
+                                           graderPeakMiB: peak, present: Set(entries.map(\.id))).write()
             if noSandbox { print("WARNING: graded WITHOUT a sandbox (--no-sandbox): every report says so") }
             FileHandle.standardError.write(Data(String(format: "grader peak memory: %.0f MiB\n", peak).utf8))
             print("Reports: \(out)/gradebook.csv, \(out)/summary.md, \(out)/junit.xml, \(out)/results/, \(out)/feedback/ (\(written.count) files)")
@@ -91,6 +102,16 @@ extension GraderCommand {
             if !errors.isEmpty {
                 throw HarnessFailure("\(errors.count) submission(s) could not be graded because of the grader, not the student (\(errors.joined(separator: ", ")); status \"error\" in the gradebook): rerun the same command to grade them")
             }
+        }
+
+        /// ` --rubric NAME` for students' reproduce lines: the rubric they have (`publicRubric`), or
+        /// this one when it is bundled with the grader; never a path of the TA's machine.
+        func reproduceRubric(_ loaded: Rubric) -> String {
+            if let name = loaded.publicRubric { return name == "exercise2" ? "" : " --rubric \(name)" }
+            let name = URL(fileURLWithPath: rubricPath).deletingPathExtension().lastPathComponent
+            let bundled = Rubric.locateDefault(named: name + ".json", executable: ExerciseKitLocation.executablePath())
+            guard let bundled, URL(fileURLWithPath: bundled).standardizedFileURL == URL(fileURLWithPath: rubricPath).standardizedFileURL else { return "" }
+            return name == "exercise2" ? "" : " --rubric \(name)"
         }
     }
 }

@@ -27,6 +27,9 @@ public struct Rubric: Codable, Sendable, Equatable {
     /// What the scored groups' percentages must add up to: 100 unless stated (a course that adds
     /// 20 % of hidden tests on top says 120). A typo in one group's percent is refused.
     public var totalPercent: Double?
+    /// The bundled rubric students have (`exercise2`, `hw5`): feedback's reproduce lines name it,
+    /// never the TA's own (hidden) rubric file.
+    public var publicRubric: String?
 
     /// One scored (or diagnostic) group of checks.
     public struct Group: Codable, Sendable, Equatable {

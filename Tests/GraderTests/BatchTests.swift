@@ -252,6 +252,58 @@ import Testing
         #expect(regraded.code == 0 && regraded.error.contains("grading 1 submissions"), "\(regraded.error)")
     }
 
+    /// A TA regrading a course: one id for two entries is refused, one student is regraded or
+    /// skipped, a student whose zip was removed leaves the gradebook (not the store), an untouched
+    /// zip is not hashed again, and feedback never names the TA's own rubric file.
+    @Test func batchBookkeepingAsATARegradesACourse() throws {
+        let course = Self.course("bookkeeping-course", ["alice", "carol"])
+        let out = Self.base + "/bookkeeping"
+        try FileManager.default.createDirectory(atPath: course + "/alice", withIntermediateDirectories: true)
+        let twins = try batch(course, out: out)
+        #expect(twins.code == 1 && twins.error.contains("alice and alice.zip in \(course) are both student 'alice'"), "\(twins.error)")
+        try FileManager.default.removeItem(atPath: course + "/alice")
+
+        let first = try batch(course, out: out)
+        #expect(first.code == 0 && first.error.contains("grading 2 submissions"), "\(first.error)")
+        let one = try batch(course, out: out, extra: ["--regrade", "--only", "carol"])
+        #expect(one.error.contains("grading 1 submissions") && one.error.contains("carol") && !one.error.contains("alice:"), "\(one.error)")
+        #expect(try gradebook(out).keys.sorted() == ["alice", "carol"], "the reports still list everyone")
+        let skipped = try batch(course, out: out, extra: ["--regrade", "--exclude", "carol"])
+        #expect(skipped.error.contains("grading 1 submissions") && skipped.error.contains("alice:"), "\(skipped.error)")
+        let unknown = try batch(course, out: out, extra: ["--only", "mallet"])
+        #expect(unknown.code == 1 && unknown.error.contains("no submission 'mallet'"), "\(unknown.error)")
+
+        let feedback = try String(contentsOfFile: out + "/feedback/carol.md", encoding: .utf8)
+        #expect(feedback.contains("Reproduce: `grader run --group") && !feedback.contains(Self.rubric), "\(feedback)")
+
+        // Touched but unchanged: still unchanged (hashed again, same content).
+        try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: course + "/alice.zip")
+        let touched = try batch(course, out: out)
+        #expect(touched.error.contains("grading 0 submissions (2 unchanged, already graded)"), "\(touched.error)")
+
+        try FileManager.default.removeItem(atPath: course + "/carol.zip")
+        let gone = try batch(course, out: out)
+        #expect(gone.code == 0 && gone.error.contains("no longer in \(course): carol (kept in grades.sqlite"), "\(gone.error)")
+        #expect(try gradebook(out).keys.sorted() == ["alice"])
+        #expect(!FileManager.default.fileExists(atPath: out + "/results/carol.json"))
+        #expect(try String(contentsOfFile: out + "/summary.md", encoding: .utf8).contains("**No longer in the submissions folder**"))
+        #expect(try BatchStore(path: out + "/grades.sqlite").submission("carol") != nil, "the store keeps the row")
+    }
+
+    @Test func anUntouchedZipIsNotHashedAgain() throws {
+        let folder = Self.base + "/stamps"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let store = try BatchStore(path: folder + "/grades.sqlite")
+        let file = folder + "/alice.zip"
+        try "one".write(toFile: file, atomically: true, encoding: .utf8)
+        var computed = 0
+        let hash = { computed += 1; return try ContentHash.of(path: file) }
+        let first = try store.fileHash(file, compute: hash)
+        #expect(try store.fileHash(file, compute: hash) == first && computed == 1, "size, time and inode unchanged: not read again")
+        try "two".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try store.fileHash(file, compute: hash) != first && computed == 2, "rewritten: read again")
+    }
+
     /// Students who forge the grader's answers, flood its channel or exit while loading, beside
     /// honest ones: the batch ends with a row for everyone, the forgers earn only what their
     /// honest code earns, and the honest students' grades are those of a batch without them.
