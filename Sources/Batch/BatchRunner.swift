@@ -142,11 +142,28 @@ public struct BatchRunner {
     }
 
     /// Grades what is pending; `report` is called after each submission with its stored row.
-    public func run(_ work: [(Entry, String)], report: @escaping @Sendable (BatchStore.Submission) -> Void) throws {
+    /// Limits count the submission's CPU time; a check stopped by the wall-clock backstop while it
+    /// was computing (the machine too busy) is graded again alone at the end (`retried` is told
+    /// first) and that grade counts: the machine's load must not decide it.
+    public func run(_ work: [(Entry, String)], report: @escaping @Sendable (BatchStore.Submission) -> Void,
+                    retried: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        let timedOut = FailureBox()
+        try runJobs(work, jobs: options.jobs) { [self] row in
+            let starved = row.status == "timed out" && options.jobs > 1
+                && ((try? store.results(of: row.id)) ?? []).contains { $0.message.contains(ProcessTreeCPU.tooBusy) }
+            if starved { timedOut.add(row.id) } else { report(row) }
+        }
+        let again = work.filter { timedOut.all.contains($0.0.id) }
+        for (entry, _) in again { retried(entry.id) }
+        try runJobs(again, jobs: 1, report: report)
+    }
+
+    private func runJobs(_ work: [(Entry, String)], jobs requested: Int, report: @escaping @Sendable (BatchStore.Submission) -> Void) throws {
+        guard !work.isEmpty else { return }
         let queue = WorkQueue(work)
         let failures = FailureBox()
         let finished = DispatchSemaphore(value: 0)
-        let jobs = max(1, min(options.jobs, work.count))
+        let jobs = max(1, min(requested, work.count))
         // One thread per job: each mostly waits on its compiler and worker processes.
         for slot in 0..<jobs {
             let thread = Thread { [self] in
@@ -285,4 +302,5 @@ final class FailureBox: @unchecked Sendable {
     private let lock = NSLock()
     func add(_ message: String) { lock.lock(); messages.append(message); lock.unlock() }
     var first: String? { lock.lock(); defer { lock.unlock() }; return messages.first }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return messages }
 }

@@ -92,20 +92,34 @@ public struct GradingSession {
         progress(build.compileSeconds > 0 ? String(format: "compiled in %.1f s", build.compileSeconds) : "compiled (cached)")
 
         let supervisor = self.supervisor(library: build.libraryPath, submission: path, sandboxed: true)
+        // The budget counts the submission's CPU time in its checks, like each check's limit; the
+        // wall clock only as a distant backstop (a loaded machine must not change the grade).
         let budget = rubric.limits.submissionBudgetSeconds
         let start = DispatchTime.now()
-        supervisor.budgetDeadline = start + budget
+        // (Twice the budget and 10 s: a submission that sleeps instead of computing holds its slot that long.)
+        supervisor.budgetDeadline = start + budget * 2 + 10
         supervisor.budgetSeconds = budget
+        var used = 0.0
         var differential = DifferentialOracle(session: self)
         _ = treeLimits?.newEvents()  // the compiler's, if any, are not the checks'
         do {
             for id in selectedCheckIDs {
                 let scale = CheckCatalog.check(id: id)?.timeoutScale ?? 1
                 let group = rubric.group(named: String(id.prefix { $0 != "." }))
-                let remaining = budget - Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                let timeout = min(rubric.limits.checkTimeoutSeconds * scale, max(remaining, 0.001))
+                let remaining = budget - used
+                if remaining <= 0 {
+                    report.results.append(CheckResult(group: String(id.prefix { $0 != "." }), name: String(id.drop { $0 != "." }.dropFirst()), status: .errored,
+                                                      message: "not run: the submission used up its time budget of \(Int(budget)) s for all checks (rubric limits.submissionSeconds)"))
+                    continue
+                }
+                let timeout = min(rubric.limits.checkTimeoutSeconds * scale, remaining)
                 var result = try supervisor.run(check: id, seed: rubric.seed, timeoutSeconds: timeout, parameters: group?.parameters)
-                if timeout < rubric.limits.checkTimeoutSeconds * scale, result.status == .errored, result.message.hasPrefix("timed out") {
+                used += result.cpuSeconds ?? result.seconds
+                if result.message.hasPrefix("not run: the submission used up its time budget"), used < budget {
+                    // The wall-clock backstop, not the CPU budget, ran out.
+                    result.message = "not run: \(ProcessTreeCPU.tooBusy) (the submission's \(Int(budget)) s budget had \(Int(budget - used)) s of CPU left when its wall-clock backstop passed)"
+                }
+                if timeout < rubric.limits.checkTimeoutSeconds * scale, result.status == .errored, result.message.hasPrefix("timed out"), !result.message.contains(ProcessTreeCPU.tooBusy) {
                     result.message = "timed out: the submission used up its time budget of \(Int(budget)) s for all checks (rubric limits.submissionSeconds)"
                 }
                 noteLimits(on: &result, report: &report)

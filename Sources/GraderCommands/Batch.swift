@@ -90,7 +90,7 @@ extension GraderCommand {
             }
             let progress = BatchProgress(total: pending.count, skipped: chosen.count - pending.count)
             progress.start()
-            try runner.run(pending) { row in progress.finished(row) }
+            try runner.run(pending, report: { row in progress.finished(row) }, retried: { id in progress.retrying(id) })
             progress.done()
             let peak = GraderMemory.peakMiB
             let written = try BatchReports(store: runner.store, rubric: runner.rubric, out: out, rubricOption: reproduceRubric(runner.rubric),
@@ -156,6 +156,12 @@ final class BatchProgress: @unchecked Sendable {
                              BatchProgress.number(row.total), BatchProgress.number(row.maximum), row.wallSeconds))
             }
         }
+    }
+
+    func retrying(_ id: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        write("\(terminal ? "\n" : "")\(id): a check ran out of wall-clock time while computing (the machine was busy); grading it again alone (that grade counts)\n")
     }
 
     func done() {

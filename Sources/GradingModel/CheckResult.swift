@@ -19,6 +19,8 @@ public struct CheckResult: Codable, Equatable, Sendable {
     public var message: String
     /// Wall time of the check, in seconds.
     public var seconds: Double
+    /// CPU time the submission's worker used in the check (what its time limit counts), when measured.
+    public var cpuSeconds: Double?
     /// Arrays a check hands back to the host: a loss curve, trained weights.
     public var artifacts: [String: ArtifactArray]?
 

@@ -116,9 +116,12 @@ public enum JudgeLoop {
         let notes = CheckNotes.take()
         if !notes.isEmpty { message = (notes + [message]).filter { !$0.isEmpty }.joined(separator: "\n") }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let cpuSeconds = connection.cpuSeconds
         let artifacts = CheckArtifacts.take()
-        return CheckResult(group: group, name: name, status: status, message: message, seconds: seconds,
-                           artifacts: artifacts.isEmpty ? nil : artifacts)
+        var result = CheckResult(group: group, name: name, status: status, message: message, seconds: seconds,
+                                 artifacts: artifacts.isEmpty ? nil : artifacts)
+        result.cpuSeconds = cpuSeconds
+        return result
     }
 
     /// hw5's training loop, run in the worker: what comes back is only data (checked by the caller).

@@ -51,8 +51,12 @@ public final class WorkerConnection {
     public let contracts: [String]
     /// Why this worker can no longer be used (crashed, timed out, broke the protocol); nil while healthy.
     public private(set) var fatal: String?
+    /// The check's wall-clock backstop; its real limit is `timeoutSeconds` of the worker's CPU.
     private var deadline: DispatchTime = .distantFuture
     private var timeoutSeconds: Double = 0
+    private var checkStart: DispatchTime = .now()
+    /// The worker tree's CPU seconds when the check began.
+    private var cpuAtStart: Double = 0
     private var nextID: UInt64 = 0
     private var proxies: [UInt32: RemoteObject] = [:]
     private var exported: [UInt32: (object: AnyObject, kind: ObjectKind)] = [:]
@@ -103,7 +107,10 @@ public final class WorkerConnection {
     /// Starts a check: its deadline, fresh handle tables on both sides, the worker's seed.
     public func beginCheck(timeoutSeconds: Double, seed: UInt32) throws {
         self.timeoutSeconds = timeoutSeconds
-        deadline = .now() + timeoutSeconds
+        checkStart = .now()
+        deadline = checkStart + ProcessTreeCPU.wallBackstop(cpuSeconds: timeoutSeconds)
+        cpuAtStart = ProcessTreeCPU.seconds(root: process.pid)
+        lastCPUSeconds = 0
         proxies = [:]
         exported = [:]
         exportIDs = [:]
@@ -127,7 +134,8 @@ public final class WorkerConnection {
         let id = nextID
         try send(.call(id: id, target: target, method: method, arguments: arguments))
         while true {
-            switch process.readFrame(until: deadline, maxBytes: WireLimits.maxReplyBytes) {
+            // Wait in slices: between them, the worker's CPU time is what may run out.
+            switch process.readFrame(until: min(deadline, .now() + 0.25), maxBytes: WireLimits.maxReplyBytes) {
             case .data(let payload):
                 let message: WireMessage
                 do { message = try WireReader.message(payload) } catch {
@@ -148,12 +156,31 @@ public final class WorkerConnection {
             case .endOfOutput:
                 throw lose(ended(during: method))
             case .timedOut:
-                throw lose("timed out after \(Self.format(timeoutSeconds)) s (an endless loop, or far too slow) in \(method)")
+                let used = cpuSeconds
+                if used > timeoutSeconds {
+                    throw lose("timed out: \(Self.format(timeoutSeconds)) s of CPU used (an endless loop, or far too slow) in \(method)")
+                }
+                if DispatchTime.now() >= deadline {
+                    let wall = Double(DispatchTime.now().uptimeNanoseconds - checkStart.uptimeNanoseconds) / 1e9
+                    // Computing but starved of CPU is the machine's doing; idle is the submission's.
+                    throw lose(used >= 0.25 * wall
+                        ? "timed out after \(Self.format(wall)) s: \(ProcessTreeCPU.tooBusy) (only \(Self.format(used)) s of CPU for the submission) in \(method)"
+                        : "timed out after \(Self.format(wall)) s of waiting with only \(Self.format(used)) s of CPU (sleeping, or blocked on something that never comes) in \(method)")
+                }
+                continue
             case .oversized(let limit):
                 throw lose("the worker's answer to \(method) declared more than \(limit >> 20) MiB: not the grader's protocol (stray or forged output on its result channel)")
             }
         }
     }
+
+    /// CPU seconds the worker (and what it started) used in this check so far; once the worker
+    /// is gone, the last measure.
+    public var cpuSeconds: Double {
+        if fatal == nil { lastCPUSeconds = max(lastCPUSeconds, ProcessTreeCPU.seconds(root: process.pid) - cpuAtStart) }
+        return lastCPUSeconds
+    }
+    private var lastCPUSeconds: Double = 0
 
     private func send(_ message: WireMessage) throws {
         switch process.write(WireWriter.frame(message), until: deadline) {
@@ -169,7 +196,7 @@ public final class WorkerConnection {
     /// Marks the worker lost and ends it; returns the error to throw.
     @discardableResult
     func lose(_ reason: String) -> WorkerLost {
-        if fatal == nil { fatal = reason }
+        if fatal == nil { _ = cpuSeconds; fatal = reason }
         process.kill()
         _ = process.wait()
         return WorkerLost(description: fatal!)

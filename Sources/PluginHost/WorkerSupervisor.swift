@@ -150,9 +150,11 @@ public final class WorkerSupervisor {
         }
         guard let data = try? WorkerMessageCoding.encoder.encode(request),
               process.writeLine(String(decoding: data, as: UTF8.self)) else { return judgeFailed("its judge did not take the request") }
-        // The judge enforces the check's limit on the worker; its own margin covers the worker's restart.
+        // The judge enforces the check's limit (the worker's CPU time, with a wall-clock backstop);
+        // this margin covers the worker's restart.
         // The judge cuts the check at the budget itself; 2 s more lets its answer arrive first.
-        switch process.readLine(until: min(start + timeout + configuration.loadTimeoutSeconds + 30, budgetDeadline + 2)) {
+        let backstop = ProcessTreeCPU.wallBackstop(cpuSeconds: timeout)
+        switch process.readLine(until: min(start + backstop + configuration.loadTimeoutSeconds + 30, budgetDeadline + 2)) {
         case .data(let line):
             guard case .result(let result, let workers, let peak)? = try? WorkerMessageCoding.decoder.decode(WorkerReply.self, from: Data(line)) else {
                 return judgeFailed("an unreadable answer from its judge")
