@@ -116,8 +116,12 @@ public struct GradingSession {
                 var result = try supervisor.run(check: id, seed: rubric.seed, timeoutSeconds: timeout, parameters: group?.parameters)
                 used += result.cpuSeconds ?? result.seconds
                 if result.message.hasPrefix("not run: the submission used up its time budget"), used < budget {
-                    // The wall-clock backstop, not the CPU budget, ran out.
-                    result.message = "not run: \(ProcessTreeCPU.tooBusy) (the submission's \(Int(budget)) s budget had \(Int(budget - used)) s of CPU left when its wall-clock backstop passed)"
+                    // The wall-clock backstop, not the CPU budget, ran out: waiting is the submission's
+                    // doing, computing while starved of CPU the machine's.
+                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                    result.message = used >= 0.25 * elapsed
+                        ? "not run: \(ProcessTreeCPU.tooBusy) (the submission's \(Int(budget)) s budget had \(Int(budget - used)) s of CPU left when its wall-clock backstop passed)"
+                        : "not run: the submission used up its time budget of \(Int(budget)) s: its wall-clock backstop (\(Int(elapsed)) s) passed while it waited, with \(Int(used)) s of CPU (sleeping or blocked; rubric limits.submissionSeconds)"
                 }
                 if timeout < rubric.limits.checkTimeoutSeconds * scale, result.status == .errored, result.message.hasPrefix("timed out"), !result.message.contains(ProcessTreeCPU.tooBusy) {
                     result.message = "timed out: the submission used up its time budget of \(Int(budget)) s for all checks (rubric limits.submissionSeconds)"

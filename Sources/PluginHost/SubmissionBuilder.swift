@@ -107,7 +107,11 @@ public struct SubmissionBuilder: Sendable {
             try fileManager.copyItem(atPath: "\(root)/\(source)", toPath: copy)
             inputs.append(copy)
         }
-        let arguments = commandPrefix + [SubmissionBuilder.swiftcPath()] + SubmissionBuilder.flags + [
+        // Unsandboxed, the compiler dies with the grader (bubblewrap's --die-with-parent does it
+        // in the sandbox): a grader killed with -9 leaves no compiler writing behind it.
+        let dieWithGrader = commandPrefix.isEmpty && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+            ? ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--"] : []
+        let arguments = commandPrefix + dieWithGrader + [SubmissionBuilder.swiftcPath()] + SubmissionBuilder.flags + [
             "-I", exerciseKit.moduleDirectory, "-L", exerciseKit.libraryDirectory, "-lExerciseKit",
             "-Xlinker", "-rpath", "-Xlinker", exerciseKit.libraryDirectory,
             "-module-cache-path", "\(work)/module-cache",

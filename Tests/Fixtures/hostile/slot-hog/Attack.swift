@@ -3,9 +3,9 @@ import Foundation
 import Glibc
 #endif
 
-/// Sleeps 9.5 s: just under a check's timeout, every time.
+/// Sleeps 25 s: no CPU, so not stopped by a check's CPU limit, only under its wall-clock backstop (3 × 10 + 10 s).
 func containmentProbe() -> Bool {
-    usleep(9_500_000)
+    usleep(25_000_000)
     return false
 }
 
