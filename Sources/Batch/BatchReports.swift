@@ -1,6 +1,7 @@
 import Checks
 import Foundation
 import GradingModel
+import PluginHost
 import Reports
 import Rubric
 import Scoring
@@ -62,7 +63,7 @@ public struct BatchReports {
         for folder in ["results", "feedback"] { try fileManager.createDirectory(atPath: "\(out)/\(folder)", withIntermediateDirectories: true) }
         var written: [String] = []
         func save(_ text: String, _ name: String) throws {
-            try text.write(toFile: "\(out)/\(name)", atomically: true, encoding: .utf8)
+            try AtomicFile.write(text, to: "\(out)/\(name)")
             written.append("\(out)/\(name)")
         }
         try save(gradebook(graded), "gradebook.csv")

@@ -49,6 +49,8 @@ public struct BatchRunner {
     /// What a grade depends on besides the submission: the rubric file and the reference's
     /// sources. Part of every row's hash, so fixing either regrades everyone on the next run.
     public let gradingInputs: String
+    /// The reference's probe outputs, computed once for the whole batch.
+    let referenceOutputs = ReferenceOutputs()
 
     public init(options: Options) throws {
         self.options = options
@@ -210,6 +212,7 @@ public struct BatchRunner {
             row.unzipSeconds = Self.seconds(since: unzipStart)
             var session = GradingSession(rubric: rubric, executable: options.executable)
             session.referencePath = options.referencePath
+            session.referenceOutputs = referenceOutputs
             workspace.configure(&session)
             try workspace.prepare()
             report = try session.grade(submissionAt: workspace.submissionFolder, name: entry.id)

@@ -30,8 +30,15 @@ struct DifferentialOracle {
         guard result.status == .passed else { return result }
         var compared = result
         compared.artifacts = nil
-        let expected = try referenceWorker().run(check: id, seed: session.rubric.seed,
+        let key = ReferenceOutputs.key(check: id, seed: session.rubric.seed, parameters: parameters)
+        let expected: CheckResult
+        if let known = session.referenceOutputs?[key] {
+            expected = known
+        } else {
+            expected = try referenceWorker().run(check: id, seed: session.rubric.seed,
                                                  timeoutSeconds: session.rubric.limits.checkTimeoutSeconds * 6, parameters: parameters)
+            if expected.status == .passed { session.referenceOutputs?[key] = expected }
+        }
         guard expected.status == .passed, let theirs = expected.artifacts else {
             compared.status = .errored
             compared.message = "the reference failed this probe (a harness problem, tell the TA): \(expected.message)"
@@ -149,5 +156,23 @@ struct DifferentialOracle {
             if error > allowed || error.isNaN, error > (result?.error ?? -1) || error.isNaN { result = (i, error.isNaN ? .infinity : error) }
         }
         return result
+    }
+}
+
+/// The reference's result of each probe (check, seed, parameters), computed once per batch and
+/// shared by its jobs.
+public final class ReferenceOutputs: @unchecked Sendable {
+    private var results: [String: CheckResult] = [:]
+    private let lock = NSLock()
+
+    public init() {}
+
+    static func key(check: String, seed: UInt32, parameters: [String: Double]?) -> String {
+        "\(check) \(seed) " + (parameters ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
+    subscript(key: String) -> CheckResult? {
+        get { lock.lock(); defer { lock.unlock() }; return results[key] }
+        set { lock.lock(); results[key] = newValue; lock.unlock() }
     }
 }

@@ -32,6 +32,9 @@ public struct GradingSession {
     public var sharedCacheDirectory: String?
     /// The reference solution's folder, for differential groups.
     public var referencePath: String?
+    /// The reference's probe outputs, shared by every submission of a batch: they depend only on
+    /// the probe, the seed and the parameters, so the reference runs each probe once per batch.
+    public var referenceOutputs: ReferenceOutputs?
     /// Called with a short progress line (compile started, check done).
     public var progress: (String) -> Void = { _ in }
 
@@ -96,8 +99,9 @@ public struct GradingSession {
         // wall clock only as a distant backstop (a loaded machine must not change the grade).
         let budget = rubric.limits.submissionBudgetSeconds
         let start = DispatchTime.now()
-        // (Twice the budget and 10 s: a submission that sleeps instead of computing holds its slot that long.)
-        supervisor.budgetDeadline = start + budget * 2 + 10
+        // (1.5 × the budget + 10 s: a submission that sleeps instead of computing holds its slot that long;
+        // one that computes but is starved of CPU is told apart and graded again alone in a batch.)
+        supervisor.budgetDeadline = start + budget * 1.5 + 10
         supervisor.budgetSeconds = budget
         var used = 0.0
         var differential = DifferentialOracle(session: self)
@@ -114,7 +118,7 @@ public struct GradingSession {
                 }
                 let timeout = min(rubric.limits.checkTimeoutSeconds * scale, remaining)
                 var result = try supervisor.run(check: id, seed: rubric.seed, timeoutSeconds: timeout, parameters: group?.parameters)
-                used += result.cpuSeconds ?? result.seconds
+                used += result.cpuSeconds ?? 0  // nil: not run, or the judge failed: no CPU of the submission measured
                 if result.message.hasPrefix("not run: the submission used up its time budget"), used < budget {
                     // The wall-clock backstop, not the CPU budget, ran out: waiting is the submission's
                     // doing, computing while starved of CPU the machine's.

@@ -194,7 +194,7 @@ enum OutputFolder {
     /// Writes `data` to `path` (replacing it) or says why it cannot.
     static func write(_ text: String, to path: String, option: String) throws {
         do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            try AtomicFile.write(text, to: path)
         } catch {
             throw HarnessFailure("cannot write \(path) (\(SubmissionBuilder.reason(error))): check \(option)")
         }

@@ -91,7 +91,7 @@ public struct SubmissionBuilder: Sendable {
         let entryPoint = "\(work)/GraderEntryPoint.swift"
         do {
             try fileManager.createDirectory(atPath: work, withIntermediateDirectories: true)
-            try SubmissionBuilder.entryPointSource(abiVersion: abiVersion).write(toFile: entryPoint, atomically: true, encoding: .utf8)
+            try AtomicFile.write(SubmissionBuilder.entryPointSource(abiVersion: abiVersion), to: entryPoint)
         } catch {
             throw PluginHostError.cacheUnwritable(path: cacheDirectory, reason: Self.reason(error))
         }
