@@ -67,7 +67,7 @@ let package = Package(
             "PluginHost", "Worker", "Judge", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Archive", "Intake", "Batch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "grader", dependencies: ["GraderCommands"]),
+        .executableTarget(name: "grader", dependencies: ["GraderCommands", "PluginHost"]),
         .executableTarget(name: "dispatch", dependencies: ["GraderCommands"]),
 
         // MARK: Tests

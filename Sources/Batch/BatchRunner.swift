@@ -158,6 +158,8 @@ public struct BatchRunner {
         let again = work.filter { timedOut.all.contains($0.0.id) }
         for (entry, _) in again { retried(entry.id) }
         try runJobs(again, jobs: 1, report: report)
+        // Each job removed its own folder; the parent goes too when nothing is left in it.
+        rmdir("\(options.out)/work")
     }
 
     private func runJobs(_ work: [(Entry, String)], jobs requested: Int, report: @escaping @Sendable (BatchStore.Submission) -> Void) throws {

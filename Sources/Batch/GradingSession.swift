@@ -35,6 +35,8 @@ public struct GradingSession {
     /// The reference's probe outputs, shared by every submission of a batch: they depend only on
     /// the probe, the seed and the parameters, so the reference runs each probe once per batch.
     public var referenceOutputs: ReferenceOutputs?
+    /// Compiler threads: the machine's cores for one student (`run`, `train`), 1 per batch job.
+    public var compilerThreads = 1
     /// Called with a short progress line (compile started, check done).
     public var progress: (String) -> Void = { _ in }
 
@@ -82,6 +84,7 @@ public struct GradingSession {
                                         compileTimeoutSeconds: rubric.limits.compileTimeoutSeconds)
         builder.commandPrefix = sandbox?.compilerPrefix(buildDirectory: cacheDirectory) ?? []
         builder.sharedCacheDirectory = sharedCacheDirectory
+        builder.threads = compilerThreads
         progress("compiling \(name)…")
         let build: SubmissionBuilder.Build
         do {

@@ -88,6 +88,7 @@ extension GraderCommand {
                 builder.commandPrefix = workspace.sandbox?.compilerPrefix(buildDirectory: workspace.buildFolder) ?? []
                 builder.sharedCacheDirectory = SubmissionBuilder.defaultCacheDirectory
             }
+            builder.threads = ProcessInfo.processInfo.activeProcessorCount
             let build: SubmissionBuilder.Build
             do {
                 build = try builder.build(submissionAt: folder, abiVersion: ExerciseKitABI.version)

@@ -48,6 +48,7 @@ public struct DispatchCommand: ParsableCommand {
     }
 
     public func run() throws {
+        Interruption.install(message: "interrupted: no zip was written")
         let options = CommonOptions(rubric: rubric)
         let rubric = try options.loadRubric()
         guard let layout = rubric.submission else { throw HarnessFailure("the rubric has no 'submission' section listing the required files") }
@@ -69,6 +70,8 @@ public struct DispatchCommand: ParsableCommand {
 
         // Written beside the target and renamed at the end: a failure leaves no zip behind.
         let staging = zipPath + ".partial-\(getpid())"
+        let cleanup = Interruption.addCleanup { try? FileManager.default.removeItem(atPath: staging) }
+        defer { Interruption.removeCleanup(cleanup) }
         do {
             let writer = try ZipWriter(path: staging)
             for file in files {

@@ -99,6 +99,7 @@ extension GraderCommand {
                 onlyGroups: groups, onlyChecks: checks,
                 progress: { if interactive { FileHandle.standardError.write(Data("\($0)\n".utf8)) } })
             var report: SubmissionReport
+            session.compilerThreads = ProcessInfo.processInfo.activeProcessorCount  // one student: use the cores
             session.referencePath = reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             let workspace = try sandboxing.workspace(rubric: rubric, name: name, executable: session.executable)
             defer { workspace?.close() }

@@ -67,6 +67,7 @@ extension GraderCommand {
             var session = GradingSession(rubric: loaded, executable: ExerciseKitLocation.executablePath(),
                                          onlyGroups: selected.map(\.group),
                                          progress: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
+            session.compilerThreads = ProcessInfo.processInfo.activeProcessorCount  // one student: use the cores
             session.keepArtifacts = true
             let name = input.name
             var folder = absolute

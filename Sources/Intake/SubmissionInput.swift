@@ -1,5 +1,6 @@
 import Archive
 import Foundation
+import PluginHost
 import Rubric
 
 /// A submission as given on the command line (a folder or a zip), made available as a folder.
@@ -36,12 +37,18 @@ public final class SubmissionInput {
         }
         (folder, temporary) = (destination, parent)
         name = url.deletingPathExtension().lastPathComponent
+        cleanupToken = Interruption.addCleanup { try? FileManager.default.removeItem(atPath: parent) }
     }
 
     deinit { cleanUp() }
 
+    /// Registered with `Interruption`: Ctrl-C still removes the unpacked zip.
+    private var cleanupToken: Int?
+
     /// Removes the temporary folder of an unpacked zip.
     public func cleanUp() {
+        if let cleanupToken { Interruption.removeCleanup(cleanupToken) }
+        cleanupToken = nil
         if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
     }
 

@@ -289,11 +289,18 @@ public final class ChildProcess {
         String(decoding: stdoutBuffer[stdoutStart...], as: UTF8.self)
     }
 
-    /// Kills the child's whole process group (SIGKILL).
+    /// Kills the child's whole process group and every descendant (SIGKILL).
     public func kill() {
         guard exitStatus == nil else { return }
+        Self.killTree(pid)
+    }
+
+    /// SIGKILL to `pid`, its process group and its descendants (found first, so none is reparented away).
+    static func killTree(_ pid: pid_t) {
+        let below = ProcessTreeCPU.descendants(of: pid)
         _ = Glibc.kill(-pid, SIGKILL)
         _ = Glibc.kill(pid, SIGKILL)
+        for child in below { _ = Glibc.kill(child, SIGKILL) }
     }
 
     /// Waits for the child to end and returns how it ended.
@@ -396,9 +403,6 @@ public final class LiveChildren: @unchecked Sendable {
         lock.lock()
         let all = groups
         lock.unlock()
-        for pid in all {
-            _ = Glibc.kill(-pid, SIGKILL)
-            _ = Glibc.kill(pid, SIGKILL)
-        }
+        for pid in all { ChildProcess.killTree(pid) }
     }
 }

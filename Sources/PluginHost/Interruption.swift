@@ -38,6 +38,13 @@ public enum Interruption {
         return signalled != nil
     }
 
+    /// Call before exiting: once interrupted, the handler owns the exit (it is still killing
+    /// children and removing folders), so the caller waits for it instead of exiting first.
+    public static func yieldIfInterrupted() {
+        guard isRequested else { return }
+        while true { sleep(1) }
+    }
+
     /// Installs the handlers; `message` is printed on stderr before exiting.
     public static func install(message: String = "interrupted: what was in progress is graded again on the next run") {
         let queue = DispatchQueue(label: "grader.interruption")

@@ -28,6 +28,17 @@ public enum ProcessTreeCPU {
         return Double(total) / ticksPerSecond
     }
 
+    /// Every process below `root` (not `root` itself), from the process table. A compiler driver
+    /// puts its frontends in process groups of their own, so killing its group misses them.
+    public static func descendants(of root: pid_t) -> [pid_t] {
+        var parent: [pid_t: pid_t] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), let (ppid, _) = stat(of: pid) else { continue }
+            parent[pid] = ppid
+        }
+        return parent.keys.filter { $0 != root && isDescendant($0, of: root, parent: parent) }
+    }
+
     static func isDescendant(_ pid: pid_t, of root: pid_t, parent: [pid_t: pid_t]) -> Bool {
         var current = pid
         for _ in 0..<64 {  // a depth bound: ids are reused, a cycle is impossible but cheap to rule out

@@ -59,13 +59,15 @@ public struct Sandbox: Sendable, Equatable {
     }
 
     /// The compiler's command prefix: the build folder `buildDirectory` is writable.
-    public func compilerPrefix(buildDirectory: String) -> [String] { prefix(writable: [buildDirectory]) }
+    /// The compiler's command prefix: its build folder writable, the prebuilt module cache
+    /// (`ModuleCache`) readable.
+    public func compilerPrefix(buildDirectory: String) -> [String] { prefix(writable: [buildDirectory], readable: [ModuleCache.root]) }
 
     /// The worker's command prefix: everything read-only but `/tmp`.
     public var workerPrefix: [String] { prefix(writable: []) }
 
     /// `[sh -c join…] [setpriv …] bwrap … --`.
-    public func prefix(writable: [String]) -> [String] {
+    public func prefix(writable: [String], readable: [String] = []) -> [String] {
         var arguments = joinPrefix
         if let uid {
             arguments += [Self.setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"]
@@ -90,6 +92,7 @@ public struct Sandbox: Sendable, Equatable {
         for path in Self.toolchainFolders() + readOnly + [workDirectory] where !path.hasPrefix("/usr/") {
             arguments += ["--ro-bind", path, path]
         }
+        for path in readable { arguments += ["--ro-bind-try", path, path] }
         for path in writable { arguments += ["--bind", path, path] }
         // Only these variables exist inside (the join shell would add its own, measured: PWD).
         arguments += ["--chdir", workDirectory, "--clearenv"]

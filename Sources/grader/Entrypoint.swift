@@ -1,6 +1,18 @@
 import GraderCommands
+import PluginHost
 
 @main
 enum Entrypoint {
-    static func main() { GraderCommand.main() }
+    static func main() {
+        // As `GraderCommand.main()`, but an interrupted command exits through its handler (130,
+        // after killing its children and removing its folders), never first with its own error.
+        do {
+            var command = try GraderCommand.parseAsRoot()
+            try command.run()
+            Interruption.yieldIfInterrupted()
+        } catch {
+            Interruption.yieldIfInterrupted()
+            GraderCommand.exit(withError: error)
+        }
+    }
 }
