@@ -95,7 +95,63 @@ public struct Tensor: Equatable, Sendable {
         return offset
     }
 
-    /// The value at a multi-index, `t[b, c, y, x]`.
+    // Element access is inlinable, and has fixed-arity forms, so `t[i, j]` in a submission costs
+    // an index computation, not a call across the dynamic library and an array of indices
+    // (measured: a subscript-style hw5 MLP trained in 236 s against the reference's 1.7 s).
+    // Inlined code bakes in Tensor's layout; the grader's build cache is keyed by the ExerciseKit
+    // build, so no submission is ever run with code inlined from another layout.
+
+    /// The value at `t[i]` of a 1-d tensor.
+    @inlinable public subscript(_ i: Int) -> Double {
+        get { scalars[checkedOffset(i)] }
+        set { scalars[checkedOffset(i)] = newValue }
+    }
+
+    /// The value at `t[i, j]` of a 2-d tensor.
+    @inlinable public subscript(_ i: Int, _ j: Int) -> Double {
+        get { scalars[checkedOffset(i, j)] }
+        set { scalars[checkedOffset(i, j)] = newValue }
+    }
+
+    /// The value at `t[i, j, k]` of a 3-d tensor.
+    @inlinable public subscript(_ i: Int, _ j: Int, _ k: Int) -> Double {
+        get { scalars[checkedOffset(i, j, k)] }
+        set { scalars[checkedOffset(i, j, k)] = newValue }
+    }
+
+    /// The value at `t[i, j, k, l]` of a 4-d tensor.
+    @inlinable public subscript(_ i: Int, _ j: Int, _ k: Int, _ l: Int) -> Double {
+        get { scalars[checkedOffset(i, j, k, l)] }
+        set { scalars[checkedOffset(i, j, k, l)] = newValue }
+    }
+
+    @inlinable func checkedOffset(_ i: Int) -> Int {
+        precondition(shape.count == 1, "1 index given for a tensor of shape \(shape)")
+        precondition(i >= 0 && i < shape[0], "Index [\(i)] is out of range for shape \(shape)")
+        return i
+    }
+
+    @inlinable func checkedOffset(_ i: Int, _ j: Int) -> Int {
+        precondition(shape.count == 2, "2 indices given for a tensor of shape \(shape)")
+        precondition(i >= 0 && i < shape[0] && j >= 0 && j < shape[1], "Index [\(i), \(j)] is out of range for shape \(shape)")
+        return i * shape[1] + j
+    }
+
+    @inlinable func checkedOffset(_ i: Int, _ j: Int, _ k: Int) -> Int {
+        precondition(shape.count == 3, "3 indices given for a tensor of shape \(shape)")
+        precondition(i >= 0 && i < shape[0] && j >= 0 && j < shape[1] && k >= 0 && k < shape[2],
+                     "Index [\(i), \(j), \(k)] is out of range for shape \(shape)")
+        return (i * shape[1] + j) * shape[2] + k
+    }
+
+    @inlinable func checkedOffset(_ i: Int, _ j: Int, _ k: Int, _ l: Int) -> Int {
+        precondition(shape.count == 4, "4 indices given for a tensor of shape \(shape)")
+        precondition(i >= 0 && i < shape[0] && j >= 0 && j < shape[1] && k >= 0 && k < shape[2] && l >= 0 && l < shape[3],
+                     "Index [\(i), \(j), \(k), \(l)] is out of range for shape \(shape)")
+        return ((i * shape[1] + j) * shape[2] + k) * shape[3] + l
+    }
+
+    /// The value at a multi-index, `t[b, c, y, x, …]` (any rank; ranks 1–4 use the forms above).
     public subscript(_ indices: Int...) -> Double {
         get { scalars[offset(of: indices)] }
         set { scalars[offset(of: indices)] = newValue }
@@ -124,7 +180,7 @@ public struct Tensor: Equatable, Sendable {
     }
 
     /// The number of values a shape holds (1 for `[]`).
-    public static func elementCount(_ shape: [Int]) -> Int {
+    @inlinable public static func elementCount(_ shape: [Int]) -> Int {
         shape.reduce(1, *)
     }
 }
