@@ -102,9 +102,7 @@ public struct GradingSession {
         // wall clock only as a distant backstop (a loaded machine must not change the grade).
         let budget = rubric.limits.submissionBudgetSeconds
         let start = DispatchTime.now()
-        // (1.5 × the budget + 10 s: a submission that sleeps instead of computing holds its slot that long;
-        // one that computes but is starved of CPU is told apart and graded again alone in a batch.)
-        supervisor.budgetDeadline = start + budget * 1.5 + 10
+        supervisor.budgetDeadline = start + ProcessTreeCPU.budgetBackstop(cpuSeconds: budget)
         supervisor.budgetSeconds = budget
         var used = 0.0
         var differential = DifferentialOracle(session: self)

@@ -91,7 +91,7 @@ public final class Workspace {
     }
 
     static func commonLimits(_ limits: Rubric.Limits) -> [String] {
-        ["time: \(Int(limits.checkTimeoutSeconds)) s per check, \(Int(limits.submissionBudgetSeconds)) s for all of a submission's checks",
+        ["time: \(Int(limits.checkTimeoutSeconds)) s of CPU per check, \(Int(limits.submissionBudgetSeconds)) s of CPU for all of a submission's checks (wall-clock backstops \(Int(ProcessTreeCPU.wallBackstop(cpuSeconds: limits.checkTimeoutSeconds))) s and \(Int(ProcessTreeCPU.budgetBackstop(cpuSeconds: limits.submissionBudgetSeconds))) s)",
          "output: 16 MiB of printing per check"]
     }
 

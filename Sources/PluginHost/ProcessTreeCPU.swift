@@ -72,4 +72,9 @@ public enum ProcessTreeCPU {
     /// The wall-clock backstop for a CPU limit: a check that neither computes nor answers
     /// (sleeping, blocked) is still stopped, far enough out that load alone never triggers it.
     public static func wallBackstop(cpuSeconds: Double) -> Double { cpuSeconds * 3 + 10 }
+
+    /// The same for a submission's whole budget: 1.5 × + 10 s. A submission that sleeps instead of
+    /// computing holds its slot that long; one that computes but is starved of CPU is told apart
+    /// (`tooBusy`) and graded again alone in a batch.
+    public static func budgetBackstop(cpuSeconds: Double) -> Double { cpuSeconds * 1.5 + 10 }
 }

@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // A sample for the harness's own tests: its trapping optimizer must cost that one check only.
-// this manifest: it compiles Sources/Submission/*.swift itself. The manifest exists so the
+// The grader never runs this manifest: it compiles Sources/Submission/*.swift itself. The manifest exists so the
 // package builds and opens in an editor like a student's (`swift build`).
 import PackageDescription
 

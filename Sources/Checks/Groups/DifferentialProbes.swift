@@ -35,32 +35,34 @@ enum DifferentialProbes {
         func embedded(_ w: Tensor, spatialAxes: Int) -> Tensor {
             let sizes = Array(w.shape.suffix(spatialAxes))
             let grown = sizes.map { $0 % 2 == 0 ? $0 + 1 : $0 }
-            let outer = w.count / Tensor.elementCount(sizes)
-            var result = Tensor(shape: Array(w.shape.dropLast(spatialAxes)) + grown, scalars: [Double](repeating: 0, count: outer * Tensor.elementCount(grown)))
+            let (plane, grownPlane) = (Tensor.elementCount(sizes), Tensor.elementCount(grown))
+            var result = Tensor(shape: Array(w.shape.dropLast(spatialAxes)) + grown, scalars: [Double](repeating: 0, count: w.count / plane * grownPlane))
             forEachPosition(sizes) { position, flat in
-                let target = zip(zip(position, sizes), grown).reduce(0) { index, pair in
-                    let ((p, size), width) = pair
-                    return index * width + p + (size % 2 == 0 && self == .floorPadding ? 1 : 0)
-                }
-                for block in 0..<outer { result.scalars[block * Tensor.elementCount(grown) + target] = w.scalars[block * Tensor.elementCount(sizes) + flat] }
+                let target = grownOffset(position, sizes: sizes, grown: grown)
+                for block in 0..<(w.count / plane) { result.scalars[block * grownPlane + target] = w.scalars[block * plane + flat] }
             }
             return result
         }
 
         /// The gradient of the original kernel's positions, read back out of the embedded one's.
-        func restricted(_ grown: Tensor, to sizes: [Int]) -> Tensor {
-            let spatial = sizes.count
-            let grownSizes = Array(grown.shape.suffix(spatial))
-            let outer = grown.count / Tensor.elementCount(grownSizes)
-            var result = Tensor(shape: Array(grown.shape.dropLast(spatial)) + sizes, scalars: [Double](repeating: 0, count: outer * Tensor.elementCount(sizes)))
+        func restricted(_ grownTensor: Tensor, to sizes: [Int]) -> Tensor {
+            let grown = Array(grownTensor.shape.suffix(sizes.count))
+            let (plane, grownPlane) = (Tensor.elementCount(sizes), Tensor.elementCount(grown))
+            var result = Tensor(shape: Array(grownTensor.shape.dropLast(sizes.count)) + sizes, scalars: [Double](repeating: 0, count: grownTensor.count / grownPlane * plane))
             forEachPosition(sizes) { position, flat in
-                let source = zip(zip(position, sizes), grownSizes).reduce(0) { index, pair in
-                    let ((p, size), width) = pair
-                    return index * width + p + (size % 2 == 0 && self == .floorPadding ? 1 : 0)
-                }
-                for block in 0..<outer { result.scalars[block * Tensor.elementCount(sizes) + flat] = grown.scalars[block * Tensor.elementCount(grownSizes) + source] }
+                let source = grownOffset(position, sizes: sizes, grown: grown)
+                for block in 0..<(grownTensor.count / grownPlane) { result.scalars[block * plane + flat] = grownTensor.scalars[block * grownPlane + source] }
             }
             return result
+        }
+
+        /// Where a position of the original kernel sits in the grown one: shifted by the zero row
+        /// or column added before it, on even axes, for the floor convention.
+        private func grownOffset(_ position: [Int], sizes: [Int], grown: [Int]) -> Int {
+            zip(zip(position, sizes), grown).reduce(0) { index, pair in
+                let ((p, size), width) = pair
+                return index * width + p + (size % 2 == 0 && self == .floorPadding ? 1 : 0)
+            }
         }
 
         private func forEachPosition(_ sizes: [Int], _ body: ([Int], Int) -> Void) {
