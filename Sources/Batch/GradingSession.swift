@@ -113,8 +113,7 @@ public struct GradingSession {
                 let group = rubric.group(named: String(id.prefix { $0 != "." }))
                 let remaining = budget - used
                 if remaining <= 0 {
-                    report.results.append(CheckResult(group: String(id.prefix { $0 != "." }), name: String(id.drop { $0 != "." }.dropFirst()), status: .errored,
-                                                      message: "not run: the submission used up its time budget of \(Int(budget)) s for all checks (rubric limits.submissionSeconds)"))
+                    report.results.append(supervisor.notRun(check: id))
                     continue
                 }
                 let timeout = min(rubric.limits.checkTimeoutSeconds * scale, remaining)
@@ -124,7 +123,7 @@ public struct GradingSession {
                     // The wall-clock backstop, not the CPU budget, ran out: waiting is the submission's
                     // doing, computing while starved of CPU the machine's.
                     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                    result.message = used >= 0.25 * elapsed
+                    result.message = ProcessTreeCPU.wasStarved(cpuSeconds: used, wallSeconds: elapsed)
                         ? "not run: \(ProcessTreeCPU.tooBusy) (the submission's \(Int(budget)) s budget had \(Int(budget - used)) s of CPU left when its wall-clock backstop passed)"
                         : "not run: the submission used up its time budget of \(Int(budget)) s: its wall-clock backstop (\(Int(elapsed)) s) passed while it waited, with \(Int(used)) s of CPU (sleeping or blocked; rubric limits.submissionSeconds)"
                 }

@@ -63,10 +63,7 @@ extension GraderCommand {
             guard FileManager.default.fileExists(atPath: rubricPath) else {
                 throw ValidationError("--rubric '\(rubric)' is neither a file nor a bundled rubric (exercise2, hw5, course-hidden)")
             }
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), !isFolder.boolValue {
-                throw ValidationError("--out '\(out)' is a file, not a folder: give a folder (it is created when missing)")
-            }
+            if let problem = OutputFolder.fileInTheWay(out, option: "--out") { throw problem }
             guard (1...64).contains(jobs) else { throw ValidationError("--jobs \(jobs) must be between 1 and 64") }
             if let reference, !FileManager.default.fileExists(atPath: reference) {
                 throw ValidationError("--reference '\(reference)' does not exist")

@@ -50,10 +50,7 @@ extension GraderCommand {
         var path: String = "."
 
         func validate() throws {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: reportDir, isDirectory: &isFolder), !isFolder.boolValue {
-                throw ValidationError("--report-dir '\(reportDir)' is a file, not a folder: give a folder (it is created when missing)")
-            }
+            if let problem = OutputFolder.fileInTheWay(reportDir, option: "--report-dir") { throw problem }
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError("PATH '\(path)' does not exist: give a submission folder or zip")
             }
@@ -177,11 +174,19 @@ extension GraderCommand.Run {
 
 /// Folders and files the grader writes for the user: errors as sentences naming the option.
 enum OutputFolder {
-    /// Creates `path` (and its parents) or says why it cannot, e.g. "--out x is a file".
+    /// Why `path` cannot be the folder `option` names (it is a file), or nil; for `validate()`,
+    /// so the mistake is a usage error (64) before anything runs.
+    static func fileInTheWay(_ path: String, option: String) -> ValidationError? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
+        return ValidationError("\(option) '\(path)' is a file, not a folder: give a folder (it is created when missing)")
+    }
+
+    /// Creates `path` (and its parents) or says why it cannot, e.g. "--out x is not writable".
     static func create(_ path: String, option: String) throws {
+        if let problem = fileInTheWay(path, option: option) { throw HarnessFailure(problem.message) }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw HarnessFailure("\(option) \(path) is a file, not a folder: give a folder (it is created when missing)") }
             guard access(path, W_OK) == 0 else { throw HarnessFailure("\(option) \(path) is not writable: choose another folder or fix its permissions") }
             return
         }

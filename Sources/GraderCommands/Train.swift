@@ -36,10 +36,7 @@ extension GraderCommand {
         var path: String = "."
 
         func validate() throws {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), !isFolder.boolValue {
-                throw ValidationError("--out '\(out)' is a file, not a folder: give a folder (it is created when missing)")
-            }
+            if let problem = OutputFolder.fileInTheWay(out, option: "--out") { throw problem }
             if let model, !["mlp", "cnn"].contains(model) { throw ValidationError("--model '\(model)' must be mlp or cnn") }
             guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("PATH '\(path)' does not exist: give a submission folder or zip") }
         }

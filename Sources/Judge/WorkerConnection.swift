@@ -163,7 +163,7 @@ public final class WorkerConnection {
                 if DispatchTime.now() >= deadline {
                     let wall = Double(DispatchTime.now().uptimeNanoseconds - checkStart.uptimeNanoseconds) / 1e9
                     // Computing but starved of CPU is the machine's doing; idle is the submission's.
-                    throw lose(used >= 0.25 * wall
+                    throw lose(ProcessTreeCPU.wasStarved(cpuSeconds: used, wallSeconds: wall)
                         ? "timed out after \(Self.format(wall)) s: \(ProcessTreeCPU.tooBusy) (only \(Self.format(used)) s of CPU for the submission) in \(method)"
                         : "timed out after \(Self.format(wall)) s of waiting with only \(Self.format(used)) s of CPU (sleeping, or blocked on something that never comes) in \(method)")
                 }

@@ -69,6 +69,10 @@ public enum ProcessTreeCPU {
     /// submission again alone.
     public static let tooBusy = "the grading machine was too busy"
 
+    /// Whether a submission stopped by a wall-clock backstop was computing (a quarter of the wall
+    /// time or more on CPU: starved by a busy machine, `tooBusy`) rather than waiting (its own doing).
+    public static func wasStarved(cpuSeconds: Double, wallSeconds: Double) -> Bool { cpuSeconds >= 0.25 * wallSeconds }
+
     /// The wall-clock backstop for a CPU limit: a check that neither computes nor answers
     /// (sleeping, blocked) is still stopped, far enough out that load alone never triggers it.
     public static func wallBackstop(cpuSeconds: Double) -> Double { cpuSeconds * 3 + 10 }

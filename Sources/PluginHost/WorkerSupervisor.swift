@@ -118,6 +118,14 @@ public final class WorkerSupervisor {
         workersOfCurrentJudge = 0
     }
 
+    /// The result of a check the submission's time budget left no room for.
+    public func notRun(check id: String, seconds: Double = 0) -> CheckResult {
+        let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
+        return CheckResult(group: parts[0], name: parts.count > 1 ? parts[1] : "", status: .errored,
+                           message: "not run: the submission used up its time budget of \(Int(budgetSeconds)) s for all checks (rubric limits.submissionSeconds)",
+                           seconds: seconds)
+    }
+
     /// Runs one check (`Group.check`) and returns its result, whatever the submission does.
     public func run(check id: String, seed: UInt32, timeoutSeconds: Double? = nil,
                     parameters: [String: Double]? = nil) throws -> CheckResult {
@@ -125,9 +133,7 @@ public final class WorkerSupervisor {
         let (group, name) = (parts[0], parts.count > 1 ? parts[1] : "")
         let started = DispatchTime.now()
         func budgetUsedUp() -> CheckResult {
-            CheckResult(group: group, name: name, status: .errored,
-                        message: "not run: the submission used up its time budget of \(Int(budgetSeconds)) s for all checks (rubric limits.submissionSeconds)",
-                        seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
+            notRun(check: id, seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
         }
         guard DispatchTime.now() < budgetDeadline else { return budgetUsedUp() }
         let process: ChildProcess
