@@ -6,7 +6,13 @@ BIN := .build/release
 SYSTEM_PACKAGES ?= libzip-dev pkg-config python3 bubblewrap libsqlite3-dev zip
 # The batch sandboxes with bubblewrap: as root with a uid and control group per job, otherwise in
 # a user namespace. Only where bubblewrap cannot start at all does the demo grade unsandboxed.
-BATCH_FLAGS ?= $(shell bwrap --unshare-all --ro-bind / / true 2>/dev/null || echo --no-sandbox)
+# As root the sandbox runs as unprivileged users, who must be able to reach this checkout (a clone
+# in a 0700 `mktemp -d` folder is not): there the demo grades unsandboxed too, and says so.
+UNREACHABLE := $(shell [ "$$(id -u)" != 0 ] || setpriv --reuid=65534 --regid=65534 --clear-groups ls $(CURDIR)/rubric/data >/dev/null 2>&1 || echo yes)
+RUN_FLAGS ?= $(if $(UNREACHABLE),--no-sandbox)
+# Unsandboxed, the course's fork bomb and memory hog would take the machine's processes and memory
+# from everyone after them (only the sandbox's control groups contain them): they are left out.
+BATCH_FLAGS ?= $(if $(UNREACHABLE),--no-sandbox --exclude peggy rupert,$(shell bwrap --unshare-all --ro-bind / / true 2>/dev/null || echo --no-sandbox --exclude peggy rupert))
 SAMPLES := reference submissions/skeleton submissions/partial submissions/trapping submissions/hanging
 
 .PHONY: deps build demo test bench clean course hostile-zips
@@ -24,15 +30,16 @@ build: deps
 	$(SWIFT) build -c release
 
 demo: build
+	@$(if $(UNREACHABLE),echo "NOTE: the sandbox's users cannot reach $(CURDIR) (a folder on its path lacks o+x): the demo grades WITHOUT the sandbox (clone into a reachable folder to see it sandboxed)";)
 	@for s in $(SAMPLES); do \
 	  echo; echo "################ exercise 2: $$s ################"; \
-	  $(BIN)/grader run --bonus $$s || exit $$?; \
+	  $(BIN)/grader run --bonus $(RUN_FLAGS) $$s || exit $$?; \
 	done
 	@echo; echo "################ hw5 (functional): reference ################"
-	@$(BIN)/grader run --bonus --rubric rubric/hw5.json --report-dir grader-report reference
+	@$(BIN)/grader run --bonus $(RUN_FLAGS) --rubric rubric/hw5.json --report-dir grader-report reference
 	@echo; echo "Loss curves: grader-report/*.svg"
 	@$(MAKE) --no-print-directory course
-	@echo; echo "################ TA batch: the sample course (hidden tests, --jobs 2) $(if $(BATCH_FLAGS),WITHOUT the sandbox: bubblewrap cannot start here,sandboxed) ################"
+	@echo; echo "################ TA batch: the sample course (hidden tests, --jobs 2) $(if $(BATCH_FLAGS),WITHOUT the sandbox (bubblewrap cannot start or cannot reach this checkout; peggy and rupert left out),sandboxed) ################"
 	@$(BIN)/grader batch submissions/course --rubric rubric/course-hidden.json --reference reference --jobs 2 --out grader-out/course $(BATCH_FLAGS)
 	@echo; cat grader-out/course/gradebook.csv; echo; head -20 grader-out/course/summary.md
 
