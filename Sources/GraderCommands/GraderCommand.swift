@@ -22,7 +22,8 @@ public struct GraderCommand: ParsableCommand {
             folder whose rubric/ holds the bundled rubrics (default: found above the grader); SWIFTC \
             the Swift compiler (default: swiftc on PATH); GRADER_EXERCISEKIT_DIR the built ExerciseKit \
             (default: beside the grader); GRADER_MODULE_CACHE the prebuilt module cache (default: \
-            /var/tmp/grader-module-cache as root, ~/.cache/grader/module-cache otherwise).
+            /var/tmp/grader-module-cache as root, ~/.cache/grader/module-cache otherwise); \
+            GRADER_SWIFT_OPTIMIZATION the submissions' optimisation level, -O (default) or -Osize.
             """,
         version: GraderVersion.description,
         subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, RubricCommand.self, Worker.self, JudgeCommand.self]

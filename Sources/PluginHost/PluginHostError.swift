@@ -8,6 +8,8 @@ public enum PluginHostError: Error, Equatable, CustomStringConvertible {
     case compilerStopped(signal: String)
     /// The build cache cannot be written: the grader's set-up, not the submission.
     case cacheUnwritable(path: String, reason: String)
+    /// An environment setting the grader cannot use; the text names it and the fix.
+    case invalidSetting(String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum PluginHostError: Error, Equatable, CustomStringConvertible {
             return "\(path) is not a submission: \(reason)"
         case .cacheUnwritable(let path, let reason):
             return "the build cache \(path) cannot be written (\(reason)): set GRADER_CACHE to a writable folder or fix its permissions"
+        case .invalidSetting(let text):
+            return text
         case .compilerStopped(let signal):
             return "the compiler was stopped by \(signal) before it finished (not a compile error of the submission: the grader or the machine stopped it); it is compiled again on the next run"
         }
