@@ -202,7 +202,7 @@ import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 n, mean_all = db.execute("select count(*), avg(wallSeconds) from submission").fetchone()
 g, compile_, checks, mean = db.execute("select count(*), avg(compileSeconds), avg(checkSeconds), avg(wallSeconds) from submission where status != 'not gradable'").fetchone()
-slow = db.execute("select id, status, wallSeconds from submission order by wallSeconds desc limit 3").fetchall()
+slow = db.execute("select id, wallSeconds, status from submission order by wallSeconds desc limit 3").fetchall()
 print("| %d named students (%d gradable) | %.2f s | %.2f s | %.2f s (all %d: %.2f s) |" % (n, g, compile_, checks, mean, n, mean_all))
 print("")
 print("Slowest: " + ", ".join("%s %.1f s (%s)" % row for row in slow) + ".")

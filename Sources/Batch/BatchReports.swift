@@ -116,15 +116,26 @@ public struct BatchReports {
             let result = hidden ? "hidden test" : group.passed ? "OK" : "FAIL"
             lines.append("| \(group.name)\(group.diagnostic ? " (not scored)" : "") | \(Self.number(group.earned)) / \(Self.number(group.percent)) | \(result) |")
         }
-        for group in item.sheet.groups where !group.passed && rubric.group(named: group.name)?.visibility != "hidden" {
-            for result in group.results where result.status != .passed {
+        let visible = item.sheet.groups.filter { !$0.passed && rubric.group(named: $0.name)?.visibility != "hidden" }
+        // One cause, one section: the checks it failed are listed, its message shown once.
+        let causes = SharedCause.find(in: visible.flatMap(\.results))
+        for cause in causes {
+            lines += ["", "## [\(cause.number)] \(cause.checks.count) checks: \(cause.title)", "",
+                      cause.checks.map { "`\($0.id)`" }.joined(separator: ", "), "", "```", cause.checks[0].message, "```"]
+            lines += reproduce(cause.checks[0])
+        }
+        for group in visible {
+            for result in group.results where result.status != .passed && !causes.contains(where: { $0.checks.contains(result) }) {
                 lines += ["", "## \(result.id)", "", "```", result.message, "```"]
-                if rubric.group(named: group.name)?.differential != true {
-                    lines += ["", "Reproduce: `grader run\(rubricOption) --group \(result.group) --check \(result.name) <your submission>`"]
-                }
+                lines += reproduce(result)
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    func reproduce(_ result: CheckResult) -> [String] {
+        guard rubric.group(named: result.group)?.differential != true else { return [] }
+        return ["", "Reproduce: `grader run\(rubricOption) --group \(result.group) --check \(result.name) <your submission>`"]
     }
 
     /// For a graded submission some of whose checks ran out of time: which, and why ("" if none).

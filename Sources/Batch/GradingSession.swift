@@ -39,6 +39,16 @@ public struct GradingSession {
     public var compilerThreads = 1
     /// Called with a short progress line (compile started, check done).
     public var progress: (String) -> Void = { _ in }
+    /// Called when a check starts (its id and CPU limit) and with each result as soon as it is known.
+    public var checkStarted: (String, Double) -> Void = { _, _ in }
+    public var checkFinished: (CheckResult) -> Void = { _ in }
+    /// Rerun a check that crashed or hung on a debug build to say where (at most
+    /// `maxDiagnoses` per submission; debug builds happen only then).
+    public var diagnoseFailures = true
+    public static let maxDiagnoses = 3
+    /// A hang's debug rerun is sampled after this much CPU (or the check's limit, if lower): an
+    /// endless loop is in its loop by then, and a slow one in its slow part.
+    static let hangSampleSeconds = 3.0
 
     public init(rubric: Rubric, executable: String, onlyGroups: [String] = [], onlyChecks: [String] = [],
                 progress: @escaping (String) -> Void = { _ in }) {
@@ -65,7 +75,7 @@ public struct GradingSession {
         }
     }
 
-    func supervisor(library: String, submission: String?, sandboxed: Bool) -> WorkerSupervisor {
+    func supervisor(library: String, submission: String?, sandboxed: Bool, diagnose: Bool = false) -> WorkerSupervisor {
         var configuration = WorkerSupervisor.Configuration(
             executable: executable, libraryPath: library,
             checkTimeoutSeconds: rubric.limits.checkTimeoutSeconds,
@@ -73,6 +83,7 @@ public struct GradingSession {
         if let data = rubric.dataDirectory { configuration.dataDirectory = data }
         configuration.submissionDirectory = submission
         if sandboxed { configuration.commandPrefix = sandbox?.workerPrefix ?? [] }
+        configuration.diagnose = diagnose
         return WorkerSupervisor(configuration: configuration)
     }
 
@@ -105,6 +116,7 @@ public struct GradingSession {
         supervisor.budgetDeadline = start + ProcessTreeCPU.budgetBackstop(cpuSeconds: budget)
         supervisor.budgetSeconds = budget
         var used = 0.0
+        var diagnoses = 0
         var differential = DifferentialOracle(session: self)
         _ = treeLimits?.newEvents()  // the compiler's, if any, are not the checks'
         do {
@@ -113,10 +125,13 @@ public struct GradingSession {
                 let group = rubric.group(named: String(id.prefix { $0 != "." }))
                 let remaining = budget - used
                 if remaining <= 0 {
-                    report.results.append(supervisor.notRun(check: id))
+                    let skipped = supervisor.notRun(check: id)
+                    checkFinished(skipped)
+                    report.results.append(skipped)
                     continue
                 }
                 let timeout = min(rubric.limits.checkTimeoutSeconds * scale, remaining)
+                checkStarted(id, timeout)
                 var result = try supervisor.run(check: id, seed: rubric.seed, timeoutSeconds: timeout, parameters: group?.parameters)
                 used += result.cpuSeconds ?? 0  // nil: not run, or the judge failed: no CPU of the submission measured
                 if result.message.hasPrefix("not run: the submission used up its time budget"), used < budget {
@@ -131,9 +146,13 @@ public struct GradingSession {
                     result.message = "timed out: the submission used up its time budget of \(Int(budget)) s for all checks (rubric limits.submissionSeconds)"
                 }
                 noteLimits(on: &result, report: &report)
+                if diagnoseFailures, diagnoses < Self.maxDiagnoses, let hang = Self.diagnosable(result) {
+                    diagnoses += 1
+                    locate(&result, submissionAt: path, builder: builder, timeout: timeout, hang: hang, parameters: group?.parameters)
+                }
                 if group?.differential == true { result = try differential.compare(result, id: id, parameters: group?.parameters) }
-                progress("\(result.status == .passed ? "✓" : "✗") \(id) (\(String(format: "%.1f", result.seconds)) s)")
                 if !keepArtifacts { result.artifacts = result.artifacts?.filter { $0.key == "loss" } }
+                checkFinished(result)
                 report.results.append(result)
             }
         } catch let failure as GradingFailure {
@@ -145,6 +164,45 @@ public struct GradingSession {
         report.peakMemoryMiB = treeLimits.map { Double($0.peakMemoryBytes) / 1_048_576 }
         report.checkSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return report
+    }
+
+    /// Whether a result is a crash (false) or a hang (true) of the student's code worth a debug
+    /// rerun; nil for anything else (a sleep, a budget, a busy machine, an output flood).
+    static func diagnosable(_ result: CheckResult) -> Bool? {
+        guard result.status == .errored else { return nil }
+        if result.message.hasPrefix("crashed") { return false }
+        if result.message.hasPrefix("timed out:"), result.message.contains("of CPU used") { return true }
+        return nil
+    }
+
+    /// Reruns one check on a debug build of the same sources to find the file and line where the
+    /// student's code crashed or was still running, and adds it to the result. The verdict stays
+    /// the release run's; the rerun's own outcome is not used (issue 16).
+    func locate(_ result: inout CheckResult, submissionAt path: String, builder: SubmissionBuilder, timeout: Double,
+                hang: Bool, parameters: [String: Double]?) {
+        var debugBuilder = builder
+        debugBuilder.debug = true
+        progress("\(hang ? "hung" : "crashed") in \(result.id): rerunning it on a debug build to find where…")
+        let build: SubmissionBuilder.Build
+        do {
+            build = try debugBuilder.build(submissionAt: path, abiVersion: ExerciseKitABI.version)
+        } catch {
+            progress("no debug build to locate it: \(error)")
+            return
+        }
+        let supervisor = self.supervisor(library: build.libraryPath, submission: path, sandboxed: true, diagnose: true)
+        let limit = hang ? min(timeout, Self.hangSampleSeconds) : timeout
+        guard let rerun = try? supervisor.run(check: result.id, seed: rubric.seed, timeoutSeconds: limit, parameters: parameters),
+              var location = rerun.location else { return }
+        location.file = BacktraceReport.relative(location.file, to: build.sources)
+        result.location = location
+        let function = "\(location.function)"
+        if location.stillRunning {
+            result.message += "\nwhere:    still running in \(function) at \(location.file):\(location.line) when the limit was reached (this check rerun on a debug build)"
+        } else {
+            result.message += "\nwhere:    \(location.file):\(location.line), in \(function) (this check rerun on a debug build)"
+            if let words = location.runtimeMessage { result.message += "\nruntime:  \(words)" }
+        }
     }
 
     /// Adds the limits the submission reached during this check (control group, disk) to the

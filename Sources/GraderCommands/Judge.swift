@@ -24,6 +24,9 @@ extension GraderCommand {
         @Option(help: "The sandbox command the worker runs under, as a JSON array of strings.")
         var workerPrefixJson: String = "[]"
 
+        @Flag(help: "Diagnose a debug build: run the worker with the backtracer and report where the code crashed or hung.")
+        var diagnose = false
+
         func run() throws {
             let prefix = (try? JSONDecoder().decode([String].self, from: Data(workerPrefixJson.utf8))) ?? []
             CheckEnvironment.dataDirectory = worker.dataDir
@@ -31,7 +34,7 @@ extension GraderCommand {
             let code = JudgeLoop.run(worker: .init(
                 executable: ExerciseKitLocation.executablePath(), libraryPath: worker.library,
                 memoryMiB: worker.memoryMib, cpuSeconds: worker.cpuSeconds, dataDirectory: worker.dataDir,
-                commandPrefix: prefix, loadTimeoutSeconds: loadTimeout))
+                commandPrefix: prefix, loadTimeoutSeconds: loadTimeout, diagnose: diagnose))
             if code != 0 { throw ExitCode(code) }
         }
     }

@@ -90,11 +90,14 @@ extension GraderCommand {
             }
             defer { input.cleanUp() }
             var (absolute, name) = (input.folder, input.name)
-            let interactive = isatty(STDERR_FILENO) == 1 && format == .text
-            var session = GradingSession(
-                rubric: rubric, executable: ExerciseKitLocation.executablePath(),
-                onlyGroups: groups, onlyChecks: checks,
-                progress: { if interactive { FileHandle.standardError.write(Data("\($0)\n".utf8)) } })
+            var session = GradingSession(rubric: rubric, executable: ExerciseKitLocation.executablePath(),
+                                         onlyGroups: groups, onlyChecks: checks)
+            // Results as they come, on stderr (the report follows on stdout); JSON stays quiet.
+            let live = format == .text ? LiveProgress(terminal: isatty(STDERR_FILENO) == 1, checkIDs: session.selectedCheckIDs) : nil
+            defer { live?.stop() }
+            session.progress = { live?.note($0) }
+            session.checkStarted = { live?.started($0, limit: $1) }
+            session.checkFinished = { live?.finished($0) }
             var report: SubmissionReport
             session.compilerThreads = ProcessInfo.processInfo.activeProcessorCount  // one student: use the cores
             session.referencePath = reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
@@ -109,6 +112,7 @@ extension GraderCommand {
             } catch {
                 throw HarnessFailure("\(error)")
             }
+            live?.stop()
             try writeLossCurves(&report)
             let implemented = Set(CheckCatalog.groups.map(\.name))
             let sheet = Scorer.score(report, rubric: rubric, implementedGroups: implemented,

@@ -23,6 +23,8 @@ public struct CheckResult: Codable, Equatable, Sendable {
     public var cpuSeconds: Double?
     /// Arrays a check hands back to the host: a loss curve, trained weights.
     public var artifacts: [String: ArtifactArray]?
+    /// Where a crash or hang happened in the student's code (a debug rerun's finding; never a verdict).
+    public var location: CodeLocation?
 
     public init(group: String, name: String, status: CheckStatus, message: String = "", seconds: Double = 0,
                 artifacts: [String: ArtifactArray]? = nil) {

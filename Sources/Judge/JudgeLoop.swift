@@ -121,6 +121,7 @@ public enum JudgeLoop {
         var result = CheckResult(group: group, name: name, status: status, message: message, seconds: seconds,
                                  artifacts: artifacts.isEmpty ? nil : artifacts)
         result.cpuSeconds = cpuSeconds
+        result.location = connection.location
         return result
     }
 

@@ -1,6 +1,7 @@
 import Checks
 import ExerciseKit
 import Foundation
+import GradingModel
 import PluginHost
 import RemoteObjects
 
@@ -22,9 +23,13 @@ public final class WorkerConnection {
         /// The sandbox's command prefix, or empty.
         public var commandPrefix: [String]
         public var loadTimeoutSeconds: Double
+        /// Set for a debug build's rerun of a check that crashed or hung: the worker runs with
+        /// Swift's backtracer, and a hang is sampled (SIGTRAP) before it is stopped, so
+        /// ``WorkerConnection/location`` can say where.
+        public var diagnose: Bool
 
         public init(executable: String, libraryPath: String, memoryMiB: Int, cpuSeconds: Int, dataDirectory: String,
-                    commandPrefix: [String], loadTimeoutSeconds: Double) {
+                    commandPrefix: [String], loadTimeoutSeconds: Double, diagnose: Bool = false) {
             self.executable = executable
             self.libraryPath = libraryPath
             self.memoryMiB = memoryMiB
@@ -32,8 +37,13 @@ public final class WorkerConnection {
             self.dataDirectory = dataDirectory
             self.commandPrefix = commandPrefix
             self.loadTimeoutSeconds = loadTimeoutSeconds
+            self.diagnose = diagnose
         }
     }
+
+    /// The backtracer's settings for a diagnosing worker: plain text on stderr, the crashed
+    /// thread's frames only, no registers or image list (the judge keeps a 16 KiB tail).
+    static let backtraceSettings = "enable=yes,interactive=no,color=no,output-to=stderr,threads=crashed,registers=none,images=none,sanitize=no,limit=48,top=16"
 
     /// Why the worker could not be loaded.
     public struct LoadFailure: Error {
@@ -63,17 +73,26 @@ public final class WorkerConnection {
     private var exportIDs: [ObjectIdentifier: UInt32] = [:]
     /// Failures of calls that could not throw (property getters), reported with the check.
     public private(set) var quietFailures: [String] = []
+    /// See ``Configuration/diagnose``.
+    private let diagnose: Bool
+    /// Where the student's code crashed or was still running, when diagnosing and found.
+    public private(set) var location: CodeLocation?
 
     public init(configuration c: Configuration) throws {
         // The worker gets no environment of the grader's (a TA's variables never reach student code).
-        var environment = ["SWIFT_BACKTRACE": "enable=no", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+        var environment = ["SWIFT_BACKTRACE": c.diagnose ? Self.backtraceSettings : "enable=no",
+                           "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
         if let home = ProcessInfo.processInfo.environment["HOME"], c.commandPrefix.isEmpty { environment["HOME"] = home }
-        let process = try ChildProcess(arguments: c.commandPrefix + [
+        // The sandbox sets its own environment (the backtracer off): a diagnosing worker's is set
+        // again inside it.
+        let backtracer = c.diagnose ? ["/usr/bin/env", "SWIFT_BACKTRACE=\(Self.backtraceSettings)"] : []
+        let process = try ChildProcess(arguments: c.commandPrefix + backtracer + [
             c.executable, "worker", "--library", c.libraryPath,
             "--memory-mib", "\(c.memoryMiB)", "--cpu-seconds", "\(c.cpuSeconds)", "--data-dir", c.dataDirectory,
         ], environment: environment, inheritEnvironment: false)
         process.stderrCapBytes = Self.outputCapBytes
         self.process = process
+        diagnose = c.diagnose
         let loadDeadline = DispatchTime.now() + c.loadTimeoutSeconds
         switch process.readFrame(until: loadDeadline, maxBytes: 1 << 16) {
         case .data(let payload):
@@ -158,6 +177,7 @@ public final class WorkerConnection {
             case .timedOut:
                 let used = cpuSeconds
                 if used > timeoutSeconds {
+                    if diagnose { sampleStack() }
                     throw lose("timed out: \(Self.format(timeoutSeconds)) s of CPU used (an endless loop, or far too slow) in \(method)")
                 }
                 if DispatchTime.now() >= deadline {
@@ -202,8 +222,23 @@ public final class WorkerConnection {
         return WorkerLost(description: fatal!)
     }
 
+    /// A diagnosing worker past its limit: the backtracer prints where it is (SIGTRAP is one of
+    /// the signals it handles) and the worker ends; its report is read before anything is killed.
+    private func sampleStack() {
+        process.signalTree(SIGTRAP, sparing: ["bwrap"])
+        _ = process.drainAll(until: .now() + 10)
+        readLocation(stillRunning: true)
+    }
+
+    private func readLocation(stillRunning: Bool) {
+        guard diagnose, location == nil else { return }
+        location = BacktraceReport.location(in: String(decoding: process.stderrTail, as: UTF8.self), stillRunning: stillRunning)
+    }
+
     private func ended(during method: String?) -> String {
-        _ = process.drainAll(until: .now() + 1)
+        // The backtracer symbolicates before the worker ends: a debug build's report takes a moment.
+        _ = process.drainAll(until: .now() + (diagnose ? 10 : 1))
+        readLocation(stillRunning: false)
         let ended = process.finish(within: .now() + 1)
         let when = method.map { " during \($0)" } ?? ""
         if process.exceededStderrCap {

@@ -295,6 +295,17 @@ public final class ChildProcess {
         Self.killTree(pid)
     }
 
+    /// Sends `signal` to the child and its descendants, except processes named in `sparing`
+    /// (a sandbox's own bubblewrap processes, which would die of it without passing it on).
+    public func signalTree(_ signal: Int32, sparing: Set<String>) {
+        guard exitStatus == nil else { return }
+        for target in [pid] + ProcessTreeCPU.descendants(of: pid) {
+            let name = (try? String(contentsOfFile: "/proc/\(target)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let name, sparing.contains(name) { continue }
+            _ = Glibc.kill(target, signal)
+        }
+    }
+
     /// SIGKILL to `pid`, its process group and its descendants (found first, so none is reparented away).
     static func killTree(_ pid: pid_t) {
         let below = ProcessTreeCPU.descendants(of: pid)

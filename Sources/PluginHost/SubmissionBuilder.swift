@@ -21,6 +21,9 @@ public struct SubmissionBuilder: Sendable {
     public var sharedCacheDirectory: String?
     /// Compiler threads: the cores for one student's `grader run`, one per job in a batch.
     public var threads = 1
+    /// A debug build (`-Onone -g`): only to rerun a check that crashed or hung, so the runtime's
+    /// message and the student's file and line can be reported (issue 16). Cached apart.
+    public var debug = false
 
     public init(exerciseKit: ExerciseKitLocation, cacheDirectory: String = SubmissionBuilder.defaultCacheDirectory,
                 compileTimeoutSeconds: Double = 180) {
@@ -65,7 +68,12 @@ public struct SubmissionBuilder: Sendable {
     /// build and module caches' keys.
     static let flags = ["-emit-library",
                         ((try? optimizationFromEnvironment()) ?? nil) ?? defaultOptimization,
-                        "-wmo", "-parse-as-library", "-module-name", "Submission", "-suppress-warnings"]
+                        "-wmo", "-parse-as-library", "-module-name", "Submission", "-suppress-warnings", "-diagnostic-style", "llvm"]
+    /// No optimisation keeps every frame and the runtime's messages; `-g` gives file and line.
+    static let debugFlags = ["-emit-library", "-Onone", "-g", "-parse-as-library", "-module-name", "Submission",
+                             "-suppress-warnings", "-diagnostic-style", "llvm"]
+    /// The flags of this builder's kind of build.
+    var flags: [String] { debug ? Self.debugFlags : Self.flags }
 
     /// The injected entry point: the ABI version this grader was built with and the C symbol
     /// that hands the worker's registry to the student's `registerSubmission`.
@@ -90,7 +98,7 @@ public struct SubmissionBuilder: Sendable {
         _ = try Self.optimizationFromEnvironment()
         let sources = try SubmissionSources.collect(in: root)
         var hasher = SHA256()
-        hasher.update("abi \(abiVersion)\nflags \(SubmissionBuilder.flags.joined(separator: " "))\nkit \(exerciseKit.fingerprint)\n")
+        hasher.update("abi \(abiVersion)\nflags \(flags.joined(separator: " "))\nkit \(exerciseKit.fingerprint)\n")
         for source in sources {
             let contents = try Data(contentsOf: URL(fileURLWithPath: "\(root)/\(source)"))
             hasher.update("file \(source) \(contents.count)\n")
@@ -138,12 +146,13 @@ public struct SubmissionBuilder: Sendable {
         // in the sandbox): a grader killed with -9 leaves no compiler writing behind it.
         let dieWithGrader = commandPrefix.isEmpty && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
             ? ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--"] : []
-        let arguments = commandPrefix + dieWithGrader + [SubmissionBuilder.swiftcPath()] + SubmissionBuilder.flags + [
+        let arguments = commandPrefix + dieWithGrader + [SubmissionBuilder.swiftcPath()] + flags + [
             "-I", exerciseKit.moduleDirectory, "-L", exerciseKit.libraryDirectory, "-lExerciseKit",
             "-Xlinker", "-rpath", "-Xlinker", exerciseKit.libraryDirectory,
-            "-module-cache-path", ModuleCache.prepared(exerciseKit: exerciseKit, flags: SubmissionBuilder.flags) ?? "\(work)/module-cache",
+            "-module-cache-path", ModuleCache.prepared(exerciseKit: exerciseKit, flags: flags) ?? "\(work)/module-cache",
             "-o", "\(work)/libSubmission.so",
-        ] + (threads > 1 ? ["-num-threads", "\(threads)"] : []) + inputs + [entryPoint]
+        ] + (threads > 1 ? ["-num-threads", "\(threads)"] : [])
+            + inputs + [entryPoint]
 
         let start = DispatchTime.now()
         let compiler = try ChildProcess(arguments: arguments, environment: Self.compilerEnvironment, inheritEnvironment: false)
@@ -213,20 +222,11 @@ public struct SubmissionBuilder: Sendable {
         chown("\(folder)/GraderEntryPoint.swift", uid, uid)
     }
 
-    /// The compiler's errors, one per line with the file relative to the submission, at most 10.
+    /// Every compiler error, by file, relative to the submission, with its notes and source line.
     static func summarize(log: String, root: String, work: String) -> String {
-        let errors = log.split(separator: "\n").filter { $0.contains(": error: ") }
-        guard !errors.isEmpty else { return log.split(separator: "\n").suffix(15).joined(separator: "\n") }
-        var lines = errors.prefix(10).map { line in
-            var text = line.replacingOccurrences(of: root.hasSuffix("/") ? root : root + "/", with: "")
-            if text.contains("GraderEntryPoint.swift") && text.contains("registerSubmission") {
-                text = "the submission has no `public func registerSubmission(_ registry: SubmissionRegistry)` "
-                    + "(copy Registration.swift from submissions/skeleton)"
-            }
-            return String(text.replacingOccurrences(of: work + "/", with: ""))
-        }
-        if errors.count > 10 { lines.append("… and \(errors.count - 10) more errors") }
-        return lines.joined(separator: "\n")
+        let diagnostics = CompilerDiagnostics.parse(log, root: root, work: work)
+        guard !diagnostics.isEmpty else { return log.split(separator: "\n").suffix(15).joined(separator: "\n") }
+        return CompilerDiagnostics.render(diagnostics)
     }
 
     /// `$SWIFTC`, else `swiftc` on the PATH, else the toolchain's default location.

@@ -28,6 +28,9 @@ public final class WorkerSupervisor {
         public var commandPrefix: [String] = []
         /// How long loading the library may take.
         public var loadTimeoutSeconds: Double = 30
+        /// For a debug build's rerun: results then carry the crash or hang location
+        /// (`CheckResult.location`).
+        public var diagnose = false
 
         public init(executable: String, libraryPath: String, checkTimeoutSeconds: Double, memoryMiB: Int, cpuSeconds: Int) {
             self.executable = executable
@@ -75,6 +78,7 @@ public final class WorkerSupervisor {
                 "--data-dir", configuration.dataDirectory, "--load-timeout", "\(configuration.loadTimeoutSeconds)",
                 "--worker-prefix-json", prefix]
             + (configuration.submissionDirectory.map { ["--submission-dir", $0] } ?? [])
+            + (configuration.diagnose ? ["--diagnose"] : [])
     }
 
     /// Starts a judge and waits until its worker has loaded the submission.

@@ -12,29 +12,51 @@ public enum TextReport {
             lines.append("NOT GRADED: \(failure)")
             return (lines + containmentLines(report)).joined(separator: "\n")
         }
-        for group in sheet.groups {
-            let passedCount = group.results.filter { $0.status == .passed }.count
-            let verdict = group.passed ? "OK" : "FAIL"
-            var header = "\(group.name): \(verdict)"
-            if group.diagnostic { header = "\(group.name) [diagnostic, not scored]: \(verdict)" }
-            if let note = group.note {
-                header += " (\(note))"
-            } else {
-                header += " (\(passedCount)/\(group.results.count) checks passed)"
+        let causes = SharedCause.find(in: sheet.groups.flatMap(\.results))
+        if !causes.isEmpty {
+            lines.append("Causes shared by several checks (fix these first; each is listed once):")
+            for cause in causes {
+                lines.append("  [\(cause.number)] \(cause.checks.count) checks: \(cause.title)")
+                lines.append("      \(cause.checks.map(\.id).joined(separator: ", "))")
+                lines.append("      reproduce: \(reproduce(cause.checks[0]))")
             }
-            lines.append(header)
+        }
+        for group in sheet.groups {
+            lines.append(groupHeader(group))
             for result in group.results where result.status == .passed && !result.message.isEmpty {
                 lines.append("  ✓ \(result.name): \(result.message.replacingOccurrences(of: "\n", with: "; "))")
             }
+            var collapsed: [Int: [String]] = [:]
             for result in group.results where result.status != .passed {
+                if let cause = causes.first(where: { $0.checks.contains(result) }) {
+                    collapsed[cause.number, default: []].append(result.name)
+                    continue
+                }
                 lines.append("  ✗ \(result.name)\(result.status == .errored ? " [error]" : "")")
                 for messageLine in result.message.split(separator: "\n", omittingEmptySubsequences: false) {
                     lines.append("      \(messageLine)")
                 }
                 lines.append("      reproduce: \(reproduce(result))")
             }
+            for cause in causes where collapsed[cause.number] != nil {
+                lines.append("  ✗ \(cause.mention(collapsed[cause.number]!))")
+            }
         }
         return (lines + containmentLines(report)).joined(separator: "\n")
+    }
+
+    /// `TestOptimizers2: FAIL (2/3 checks passed)`, as the report and the streamed progress show it.
+    public static func groupHeader(_ group: GroupScore) -> String {
+        let passedCount = group.results.filter { $0.status == .passed }.count
+        let verdict = group.passed ? "OK" : "FAIL"
+        var header = "\(group.name): \(verdict)"
+        if group.diagnostic { header = "\(group.name) [diagnostic, not scored]: \(verdict)" }
+        if let note = group.note {
+            header += " (\(note))"
+        } else {
+            header += " (\(passedCount)/\(group.results.count) checks passed)"
+        }
+        return header
     }
 
     /// The limits the code reached, and a warning when it ran without the sandbox it should have had.
