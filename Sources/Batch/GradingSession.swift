@@ -198,7 +198,7 @@ public struct GradingSession {
         result.location = location
         let function = "\(location.function)"
         if location.stillRunning {
-            result.message += "\nwhere:    still running in \(function) at \(location.file):\(location.line) when the limit was reached (this check rerun on a debug build)"
+            result.message += "\nwhere:    still running in \(function) at \(location.file):\(location.line) after \(Int(timeout)) s (this check rerun on a debug build)"
         } else {
             result.message += "\nwhere:    \(location.file):\(location.line), in \(function) (this check rerun on a debug build)"
             if let words = location.runtimeMessage { result.message += "\nruntime:  \(words)" }

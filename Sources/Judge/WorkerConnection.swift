@@ -223,10 +223,11 @@ public final class WorkerConnection {
     }
 
     /// A diagnosing worker past its limit: the backtracer prints where it is (SIGTRAP is one of
-    /// the signals it handles) and the worker ends; its report is read before anything is killed.
+    /// the signals it handles), and its report is read before the worker is stopped (a signal
+    /// sent from outside does not end it: the backtracer returns and the loop goes on).
     private func sampleStack() {
         process.signalTree(SIGTRAP, sparing: ["bwrap"])
-        _ = process.drainAll(until: .now() + 10)
+        _ = process.readStderr(until: "Backtrace took", deadline: .now() + 10)
         readLocation(stillRunning: true)
     }
 

@@ -284,6 +284,20 @@ public final class ChildProcess {
         return true
     }
 
+    /// Reads until the stderr tail contains `marker`, both pipes close or the deadline passes;
+    /// whether the marker came.
+    public func readStderr(until marker: String, deadline: DispatchTime) -> Bool {
+        let bytes = Array(marker.utf8)
+        func found() -> Bool {
+            stderrTail.count >= bytes.count && stderrTail.suffix(stderrLimit).firstRange(of: bytes) != nil
+        }
+        while !found() && !(stdoutClosed && stderrClosed) {
+            guard pump(until: deadline, readLimit: 2 << 20) else { return found() }
+            if unread > 1 << 20 { stdoutBuffer.removeLast(unread - (1 << 20)) }
+        }
+        return found()
+    }
+
     /// Everything the child wrote on stdout that has not been read (bounded), as text.
     public func remainingOutput() -> String {
         String(decoding: stdoutBuffer[stdoutStart...], as: UTF8.self)
@@ -338,11 +352,21 @@ public final class ChildProcess {
         return wait()
     }
 
-    /// The last lines the child wrote on stderr, indented, or "" (context for a crash).
+    /// The last lines the child wrote on stderr, indented, or "" (context for a crash). The
+    /// runtime's own stack dump after a `Fatal error` line is left out: its addresses say nothing
+    /// to a student, and they would push the message itself out of view.
     public func stderrLines(_ count: Int = 6) -> String {
         let text = String(decoding: stderrTail.suffix(stderrLimit), as: UTF8.self)
-        let lines = text.split(separator: "\n").suffix(count).map { $0.count > 300 ? String($0.prefix(300)) + "…" : String($0) }
+        let lines = text.split(separator: "\n").filter { !Self.isStackDumpLine($0) }
+            .suffix(count).map { $0.count > 300 ? String($0.prefix(300)) + "…" : String($0) }
         return lines.isEmpty ? "" : "\nlast output:\n" + lines.map { "  \($0)" }.joined(separator: "\n")
+    }
+
+    /// `Current stack trace:` and its frames, `3    libswiftCore.so    0x00007f… <unavailable> + 12`.
+    static func isStackDumpLine(_ line: Substring) -> Bool {
+        if line == "Current stack trace:" { return true }
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        return fields.count >= 3 && Int(fields[0]) != nil && fields[2].hasPrefix("0x")
     }
 
     static func milliseconds(until deadline: DispatchTime) -> Int32 {

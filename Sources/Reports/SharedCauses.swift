@@ -32,8 +32,9 @@ public struct SharedCause: Equatable {
         let lines = result.message.split(separator: "\n").map(String.init)
         // A located crash or hang: its site (the debug rerun's finding) is the cause.
         if let site = lines.first(where: { $0.hasPrefix("where:") }) {
+            let what = lines.first.map { String($0.prefix { $0 != ":" }) } ?? "stopped"  // "crashed", "timed out"
             let runtime = lines.first(where: { $0.hasPrefix("runtime:") }).map { "; " + $0.dropFirst("runtime:".count).trimmingCharacters(in: .whitespaces) } ?? ""
-            return site.dropFirst("where:".count).trimmingCharacters(in: .whitespaces)
+            return "\(what): " + site.dropFirst("where:".count).trimmingCharacters(in: .whitespaces)
                 .replacingOccurrences(of: " (this check rerun on a debug build)", with: "") + runtime
         }
         guard let first = lines.first?.trimmingCharacters(in: .whitespaces), !first.isEmpty else { return nil }
