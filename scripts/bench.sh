@@ -110,6 +110,10 @@ for run in 1 2 3; do
   done
 done
 
+echo "Flags: the reference's suite and trainings built the old way and the chosen way, 3 runs…" >&2
+# The chosen flags must not slow what a submission runs (issue 11): the same sources, both ways.
+flags_rows=$(python3 scripts/compare-flags.py "$scratch" 3)
+
 echo "Element access: t[i, j] (inlinable) against the array-index path, 20 M accesses…" >&2
 cat > "$scratch/Subscript.swift" <<'SWIFT'
 import ExerciseKit
@@ -273,6 +277,12 @@ course_size=$(ls submissions/course | wc -l)
   for level in -O -Osize; do
     echo "| \`$level -wmo\` | $(printf "%s\n" ${level_mlp[$level]} | median) s | $(printf "%s\n" ${level_cnn[$level]} | median) s | $(printf "%s\n" ${level_suite[$level]} | median) s | $(printf "%.1f" "${level_subscripts_mlp[$level]}") s | $(printf "%.1f" "${level_subscripts_cnn[$level]}") s |"
   done
+  echo
+  echo "What the chosen flags do to the code against the flags before issue 11 (the reference's sources built both ways and run through \`grader judge\`, the checks' own times; medians of 3, interleaved; \`scripts/compare-flags.py\`):"
+  echo
+  echo "| built with | exercise 2 suite (sum of checks) | hw5 trainMLP check | hw5 trainCNN check |"
+  echo "|---|---|---|---|"
+  echo "$flags_rows"
   echo
   echo "## Element access across the library boundary (20 M \`+=\` on a 1000×1000 Tensor, one run)"
   echo

@@ -25,8 +25,9 @@ public final class ZipWriter {
 
     deinit { if let archive { zip_discard(archive) } }
 
-    /// Adds an entry. `compress: false` stores it (as `np.savez` does).
-    public func add(name: String, data: Data, compress: Bool = true) throws {
+    /// Adds an entry. `compress: false` stores it (as `np.savez` does); `executable` marks it
+    /// mode 0755 for unzip (a handout's scripts).
+    public func add(name: String, data: Data, compress: Bool = true, executable: Bool = false) throws {
         guard let archive else { throw ArchiveError.writeFailed(path: path, reason: "already closed") }
         // libzip reads the buffer at close time and frees it (freep = 1), so hand it a malloc'd copy.
         let buffer = malloc(max(1, data.count))!
@@ -41,6 +42,9 @@ public final class ZipWriter {
             throw ArchiveError.writeFailed(path: path, reason: String(cString: zip_strerror(archive)))
         }
         zip_set_file_compression(archive, zip_uint64_t(index), compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0)
+        if executable {
+            zip_file_set_external_attributes(archive, zip_uint64_t(index), 0, zip_uint8_t(ZIP_OPSYS_UNIX), zip_uint32_t(0o100755) << 16)
+        }
     }
 
     /// Writes the archive to disk.

@@ -22,6 +22,9 @@ extension CheckCatalog {
         "submittedCNN": ["mnist14/mnist_test.npz"],
     ]
 
+    /// The data files (relative to the data folder) group `name` reads.
+    public static func dataFiles(of name: String) -> [String] { dataFiles[name] ?? [] }
+
     /// Files of the submission each group grades (trained weights).
     static let submittedFiles: [String: String] = ["submittedMLP": "mlp.npz", "submittedCNN": "cnn.npz"]
 

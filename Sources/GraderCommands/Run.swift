@@ -119,7 +119,7 @@ extension GraderCommand {
                                      onlyGroups: groups.isEmpty ? nil : Set(groups))
             switch format {
             case .json:
-                print(try GradescopeReport(sheet, report: report).json())
+                print(try GradescopeReport(sheet, report: report, visibility: { rubric.group(named: $0)?.visibility }).json())
             case .text:
                 let rubricOption = common.rubric.map { " --rubric \(shellQuoted($0))" } ?? ""
                 print(TextReport.render(sheet, report: report) { result in

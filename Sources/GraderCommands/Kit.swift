@@ -1,0 +1,208 @@
+import Archive
+import ArgumentParser
+import Checks
+import Foundation
+import PluginHost
+import Rubric
+
+extension GraderCommand {
+    /// `grader kit`: the student handout of one exercise, built from this checkout without the
+    /// reference, hidden rubrics, the sample course or the harness's tests (issue 10).
+    struct Kit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build the student handout: skeleton, the grader's sources, the public rubric and its data.",
+            discussion: """
+            The kit holds the skeleton as a package that builds where the kit is unpacked, the \
+            grader's sources (students build it once: the same compiler then builds ExerciseKit \
+            and their code), the public rubric and the data its checks read, and a README with \
+            the two commands. It holds nothing of reference/, no hidden rubric and no sample \
+            submission: a student learns only what the public checks state.
+
+            Exit codes: 0 written; 1 the kit could not be written (the message says why); 64 bad \
+            arguments (a hidden rubric is refused).
+            """)
+
+        @Option(help: "The public rubric: a file or a bundled rubric's name (exercise2, hw5).")
+        var rubric: String = "exercise2"
+
+        @Option(help: "The folder to write the kit into (created; must be empty).")
+        var out: String
+
+        @Option(help: "Also write the kit as this zip file.")
+        var zip: String?
+
+        func validate() throws {
+            if let problem = OutputFolder.fileInTheWay(out, option: "--out") { throw problem }
+        }
+
+        func run() throws {
+            let executable = ExerciseKitLocation.executablePath()
+            let rubricPath = Rubric.resolve(rubric, executable: executable)
+            let loaded = try CheckCatalog.loadRubric(from: rubricPath)
+            let hidden = loaded.groups.filter { $0.differential == true || ($0.visibility ?? "visible") != "visible" }.map(\.name)
+            if loaded.publicRubric != nil || !hidden.isEmpty {
+                throw ValidationError("--rubric \(rubric) is not public (\(hidden.isEmpty ? "it names a publicRubric" : "hidden groups: " + hidden.joined(separator: ", "))): a kit takes the rubric students may see\(loaded.publicRubric.map { ", e.g. --rubric \($0)" } ?? "")")
+            }
+            let source = try GraderSources.locate(executable: executable)
+            try OutputFolder.create(out, option: "--out")
+            guard (try FileManager.default.contentsOfDirectory(atPath: out)).isEmpty else {
+                throw HarnessFailure("--out \(out) is not empty: give a new or empty folder (the kit is written whole)")
+            }
+            let name = URL(fileURLWithPath: rubricPath).deletingPathExtension().lastPathComponent
+            do {
+                try GraderSources.copyHarness(from: source, to: out)
+                try GraderSources.copyRubric(loaded, file: rubricPath, named: name, from: source, to: out)
+                try GraderSources.copy("\(source)/submissions/skeleton", to: "\(out)/skeleton")
+                try GraderSources.rewrite("\(out)/skeleton/Package.swift", replacing: "../../ExerciseKit", with: "../ExerciseKit")
+                try AtomicFile.write(Self.readme(loaded, rubricName: name), to: "\(out)/README.md")
+            } catch let failure as HarnessFailure {
+                throw failure
+            } catch {
+                throw HarnessFailure("the kit could not be written to \(out) (\(SubmissionBuilder.reason(error))): choose another folder")
+            }
+            if let zip {
+                try GraderSources.zip(folder: out, into: zip, root: URL(fileURLWithPath: out).lastPathComponent)
+            }
+            print("Kit for \(loaded.title) written to \(out)\(zip.map { " and \($0)" } ?? ""): skeleton/, the grader's sources, rubric/\(name).json and its data, README.md")
+        }
+
+        static func readme(_ rubric: Rubric, rubricName: String) -> String {
+            """
+            # \(rubric.title): your kit
+
+            This folder holds everything to do the exercise and check it before you submit:
+
+            | folder | what |
+            |---|---|
+            | `skeleton/` | your starting point: a SwiftPM package; implement the types in `Sources/Submission/`, keep `Registration.swift` |
+            | `ExerciseKit/` | the contracts your code implements (`Tensor`, the protocols), with their documentation |
+            | `Sources/`, `Package.swift` | the grader: the public checks, run on your code as the course runs them |
+            | `rubric/\(rubricName).json`, `rubric/data/` | the public checks' points and the data sets they read |
+
+            ## Two commands
+
+            Linux with Swift 6 (https://swift.org/install) and `sudo apt-get install libzip-dev pkg-config libsqlite3-dev`:
+
+            ```sh
+            swift build -c release                                              # once: builds the grader (a few minutes)
+            .build/release/grader run --bonus --rubric \(rubricName) skeleton    # the public checks on your code, and the points table
+            ```
+
+            Every failed check says what was expected, what came back, a hint, and the command that
+            reruns it alone. A crash or an endless loop is located in your code (file and line).
+            `cd skeleton && swift build` builds your package alone, for your editor.
+
+            ## Submit
+
+            ```sh
+            .build/release/dispatch --rubric \(rubricName) --input skeleton --output submission.zip   # checks completeness, zips your sources
+            .build/release/grader check --rubric \(rubricName) submission.zip                          # GRADABLE or NOT GRADABLE, with every reason
+            ```
+
+            Upload `submission.zip`. The course grades it with these public checks and with hidden
+            ones that compare your code with a reference solution on other inputs: passing the
+            public checks is necessary, not sufficient.
+
+            """
+        }
+    }
+}
+
+/// This checkout's files, as handouts and autograders copy them.
+enum GraderSources {
+    /// The checkout the grader was built from: the folder above the executable (or
+    /// `$GRADER_HOME`) that holds `Package.swift`, `ExerciseKit/` and the grader's sources.
+    static func locate(executable: String) throws -> String {
+        var candidates: [String] = []
+        if let home = ProcessInfo.processInfo.environment["GRADER_HOME"] { candidates.append(home) }
+        var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        while folder.path != "/" {
+            candidates.append(folder.path)
+            folder.deleteLastPathComponent()
+        }
+        let fileManager = FileManager.default
+        guard let root = candidates.first(where: {
+            fileManager.fileExists(atPath: "\($0)/Package.swift") && fileManager.fileExists(atPath: "\($0)/ExerciseKit/Package.swift")
+                && fileManager.fileExists(atPath: "\($0)/Sources/GraderCommands")
+        }) else {
+            throw HarnessFailure("the grader's sources were not found above \(executable): run it from a checkout, or set GRADER_HOME to one")
+        }
+        return root
+    }
+
+    /// What the grader needs to build: its sources, ExerciseKit, and a manifest without the tests.
+    static func copyHarness(from source: String, to target: String) throws {
+        try copy("\(source)/Sources", to: "\(target)/Sources")
+        try copy("\(source)/ExerciseKit", to: "\(target)/ExerciseKit")
+        let manifest = try String(contentsOfFile: "\(source)/Package.swift", encoding: .utf8)
+        guard let begin = manifest.range(of: "        // MARK: Tests\n"), let end = manifest.range(of: "    ]\n)", range: begin.upperBound..<manifest.endIndex) else {
+            throw HarnessFailure("\(source)/Package.swift has no `// MARK: Tests` section to leave out: the kit's manifest cannot be written")
+        }
+        try AtomicFile.write(String(manifest[..<begin.lowerBound]) + String(manifest[end.lowerBound...]), to: "\(target)/Package.swift")
+    }
+
+    /// The rubric file and the data files its groups read (with each data set's provenance).
+    static func copyRubric(_ rubric: Rubric, file: String, named name: String, from source: String, to target: String) throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: "\(target)/rubric", withIntermediateDirectories: true)
+        try fileManager.copyItem(atPath: file, toPath: "\(target)/rubric/\(name).json")
+        let dataRoot = rubric.dataDirectory ?? "\(source)/rubric/data"
+        for group in rubric.groups {
+            for relative in CheckCatalog.dataFiles(of: group.name) {
+                let folder = (relative as NSString).deletingLastPathComponent
+                try fileManager.createDirectory(atPath: "\(target)/rubric/data/\(folder)", withIntermediateDirectories: true)
+                for file in [relative, "\(folder)/PROVENANCE.md"] where !fileManager.fileExists(atPath: "\(target)/rubric/data/\(file)") {
+                    guard fileManager.fileExists(atPath: "\(dataRoot)/\(file)") else {
+                        if file.hasSuffix("PROVENANCE.md") { continue }
+                        throw HarnessFailure("\(group.name) reads \(dataRoot)/\(file), which does not exist: run from a complete checkout")
+                    }
+                    try fileManager.copyItem(atPath: "\(dataRoot)/\(file)", toPath: "\(target)/rubric/data/\(file)")
+                }
+            }
+        }
+    }
+
+    /// Copies a tree without build products or editor state.
+    static func copy(_ source: String, to target: String) throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: target, withIntermediateDirectories: true)
+        for entry in try fileManager.contentsOfDirectory(atPath: source).sorted() where ![".build", ".swiftpm", "Package.resolved", ".DS_Store"].contains(entry) {
+            var isDirectory: ObjCBool = false
+            fileManager.fileExists(atPath: "\(source)/\(entry)", isDirectory: &isDirectory)
+            if isDirectory.boolValue {
+                try copy("\(source)/\(entry)", to: "\(target)/\(entry)")
+            } else {
+                try fileManager.copyItem(atPath: "\(source)/\(entry)", toPath: "\(target)/\(entry)")
+            }
+        }
+    }
+
+    static func rewrite(_ path: String, replacing old: String, with new: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        guard text.contains(old) else { throw HarnessFailure("\(path) does not contain \(old): the copy cannot be adapted") }
+        try AtomicFile.write(text.replacingOccurrences(of: old, with: new), to: path)
+    }
+
+    /// Every file under `folder` into a zip, under `root/`, executables kept executable.
+    static func zip(folder: String, into path: String, root: String) throws {
+        let fileManager = FileManager.default
+        let staging = path + ".partial"
+        do {
+            let writer = try ZipWriter(path: staging)
+            for relative in ((fileManager.enumerator(atPath: folder)?.allObjects as? [String]) ?? []).sorted() {
+                var isDirectory: ObjCBool = false
+                fileManager.fileExists(atPath: "\(folder)/\(relative)", isDirectory: &isDirectory)
+                guard !isDirectory.boolValue else { continue }
+                try writer.add(name: root.isEmpty ? relative : "\(root)/\(relative)",
+                               data: try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(relative)")),
+                               executable: fileManager.isExecutableFile(atPath: "\(folder)/\(relative)"))
+            }
+            try writer.close()
+            guard rename(staging, path) == 0 else { throw HarnessFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
+        } catch {
+            try? fileManager.removeItem(atPath: staging)
+            if let failure = error as? HarnessFailure { throw failure }
+            throw HarnessFailure("cannot write \(path) (\(SubmissionBuilder.reason(error))): choose another path")
+        }
+    }
+}
