@@ -14,6 +14,8 @@ public struct GraderCommand: ParsableCommand {
             Students: `grader run --bonus` in your submission folder runs the public tests and prints \
             the exercise's points table. Each failed check shows how to rerun it alone.
 
+            Teaching assistants: `grader batch` grades a course; `grader kit` writes the student             handout; `grader gradescope` writes a Gradescope autograder.
+
             Exit codes (every command): 0 done; 1 the grader itself could not do it (the message says \
             what to fix); 2 the submission is not gradable (run, check, train); 64 bad arguments; \
             130 interrupted (Ctrl-C).

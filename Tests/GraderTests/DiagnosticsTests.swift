@@ -124,18 +124,9 @@ import Testing
     @Test func aPassingSubmissionBuildsNoDebugBuild() throws {
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("no-debug-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: cache) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestSupport.graderExecutable)
-        process.arguments = TestSupport.graderArguments(["run", "--group", "TestOptimizers2", "reference"])
-        process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repository)
-        var environment = ProcessInfo.processInfo.environment
-        environment["GRADER_CACHE"] = cache
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let run = try TestSupport.runCommand(TestSupport.graderExecutable, TestSupport.graderArguments(["run", "--group", "TestOptimizers2", "reference"]),
+                                             environment: ["GRADER_CACHE": cache])
+        #expect(run.code == 0, "\(run.error)")
         let builds = try FileManager.default.contentsOfDirectory(atPath: cache).filter { !$0.hasPrefix(".") }
         #expect(builds.count == 1, "only the release build: debug builds happen after a crash or hang (\(builds))")
     }

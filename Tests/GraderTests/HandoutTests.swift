@@ -7,23 +7,6 @@ import Testing
 @Suite(.serialized) struct HandoutTests {
     static let base = FileManager.default.temporaryDirectory.appendingPathComponent("handout-\(UUID().uuidString)").path
 
-    /// Runs `command` with `arguments` in `folder`; exit code and both outputs.
-    static func run(_ command: String, _ arguments: [String], in folder: String, environment extra: [String: String] = [:]) throws -> (code: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
-    }
-
     /// Every regular file under `folder`, relative.
     static func files(under folder: String) -> [String] {
         ((FileManager.default.enumerator(atPath: folder)?.allObjects as? [String]) ?? []).filter {
@@ -60,16 +43,16 @@ import Testing
         // The student's side, as the kit's README says: the skeleton builds on its own, the grader
         // builds from the kit, and grades the skeleton and a correct submission.
         let swift = "/usr/bin/env"
-        let skeleton = try Self.run(swift, ["swift", "build"], in: kit + "/skeleton")
+        let skeleton = try TestSupport.runCommand(swift, ["swift", "build"], in: kit + "/skeleton")
         #expect(skeleton.code == 0, "swift build in the kit's skeleton: \(skeleton.error.suffix(2000))")
-        let build = try Self.run(swift, ["swift", "build", "-c", "release"], in: kit)
+        let build = try TestSupport.runCommand(swift, ["swift", "build", "-c", "release"], in: kit)
         #expect(build.code == 0, "swift build -c release in the kit: \(build.error.suffix(2000))")
         let environment = ["GRADER_CACHE": Self.base + "/kit-cache"]
-        let graded = try Self.run(kit + "/.build/release/grader", ["run", "--no-sandbox", "--bonus", "--rubric", "exercise2", "skeleton"], in: kit, environment: environment)
+        let graded = try TestSupport.runCommand(kit + "/.build/release/grader", ["run", "--no-sandbox", "--bonus", "--rubric", "exercise2", "skeleton"], in: kit, environment: environment)
         #expect(graded.code == 0, "\(graded.error)")
         #expect(graded.output.contains("TestOptimizers2: FAIL") && graded.output.contains("not implemented"), "\(graded.output)")
         try GraderSourcesCopy.copyFolder(TestSupport.repository + "/reference", to: Self.base + "/student-reference")
-        let correct = try Self.run(kit + "/.build/release/grader", ["run", "--no-sandbox", "--rubric", "exercise2", Self.base + "/student-reference"], in: kit, environment: environment)
+        let correct = try TestSupport.runCommand(kit + "/.build/release/grader", ["run", "--no-sandbox", "--rubric", "exercise2", Self.base + "/student-reference"], in: kit, environment: environment)
         #expect(correct.code == 0 && !correct.output.contains("FAIL"), "\(correct.output)")
     }
 
@@ -114,7 +97,7 @@ import Testing
             } else {
                 try GraderSourcesCopy.copyFolder(submission, to: folder)
             }
-            let run = try Self.run("/bin/bash", [root + "/source/run_autograder"], in: root,
+            let run = try TestSupport.runCommand("/bin/bash", [root + "/source/run_autograder"], in: root,
                                    environment: ["AUTOGRADER_ROOT": root, "GRADER_BIN": grader, "GRADER_CACHE": TestSupport.cacheDirectory])
             #expect(run.code == 0, "run_autograder: \(run.error)")
             return try Self.validate(root + "/results/results.json")

@@ -59,6 +59,8 @@ import Testing
             ("check", ["check", reference]),
             ("train", ["train", "--model", "mlp", "--out", Self.base + "/trained", reference]),
             ("dispatch", ["dispatch", "--input", "submissions/skeleton", "--output", Self.base + "/dispatched.zip"]),
+            ("kit", ["kit", "--rubric", "exercise2", "--out", Self.base + "/kit", "--zip", Self.base + "/kit.zip"]),
+            ("gradescope", ["gradescope", "--rubric", "course-hidden", "--reference", "reference", "--out", Self.base + "/autograder.zip"]),
             ("batch", ["batch", Self.base + "/course", "--rubric", "exercise2", "--jobs", "1", "--out", Self.base + "/batch-out"]
                 + (BatchTests.sandboxUsable ? [] : ["--no-sandbox"])),
         ]

@@ -78,13 +78,18 @@ enum TestSupport {
 
     /// Runs `grader` or `dispatch` (as `grader dispatch`, the same command) from the repository folder.
     static func runProgram(_ name: String, _ arguments: [String]) throws -> (code: Int32, output: String, error: String) {
+        try runCommand(graderExecutable, (name == "dispatch" ? ["dispatch"] : []) + graderArguments(arguments),
+                       environment: ["GRADER_CACHE": cacheDirectory])
+    }
+
+    /// Runs `executable` in `folder` with the test's environment plus `extra`; exit code and both outputs.
+    static func runCommand(_ executable: String, _ arguments: [String], in folder: String = repository,
+                           environment extra: [String: String] = [:]) throws -> (code: Int32, output: String, error: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: graderExecutable)
-        process.arguments = (name == "dispatch" ? ["dispatch"] : []) + graderArguments(arguments)
-        process.currentDirectoryURL = URL(fileURLWithPath: repository)
-        var environment = ProcessInfo.processInfo.environment
-        environment["GRADER_CACHE"] = cacheDirectory
-        process.environment = environment
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

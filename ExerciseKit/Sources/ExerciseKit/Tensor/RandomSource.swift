@@ -101,7 +101,7 @@ public final class RandomSource: @unchecked Sendable {
 
     /// An integer in `0..<upperBound`, uniformly (not numpy's exact stream).
     public func integer(below upperBound: Int) -> Int {
-        ensure(upperBound > 0, "The upper bound must be positive")
+        if _slowPath(!(upperBound > 0)) { ensureFailed("The upper bound must be positive") }
         return min(Int(uniform() * Double(upperBound)), upperBound - 1)
     }
 

@@ -12,7 +12,7 @@ extension Tensor {
     /// Combines two tensors of equal shape value by value.
     @inlinable
     public func zipWith(_ other: Tensor, _ combine: (Double, Double) -> Double) -> Tensor {
-        ensure(shape == other.shape, "Shapes \(shape) and \(other.shape) differ")
+        if _slowPath(!(shape == other.shape)) { ensureFailed("Shapes \(shape) and \(other.shape) differ") }
         var result = scalars
         other.scalars.withUnsafeBufferPointer { rhs in
             for index in result.indices { result[index] = combine(result[index], rhs[index]) }
@@ -53,7 +53,7 @@ extension Tensor {
 
     /// The transpose of a 2-d tensor.
     public func transposed() -> Tensor {
-        ensure(rank == 2, "transposed() needs a 2-d tensor, got shape \(shape)")
+        if _slowPath(!(rank == 2)) { ensureFailed("transposed() needs a 2-d tensor, got shape \(shape)") }
         let (rows, columns) = (shape[0], shape[1])
         var result = [Double](repeating: 0, count: count)
         for row in 0..<rows {
@@ -64,8 +64,8 @@ extension Tensor {
 
     /// The matrix product of two 2-d tensors, `(n×k)·(k×m) = n×m`.
     public func matmul(_ other: Tensor) -> Tensor {
-        ensure(rank == 2 && other.rank == 2, "matmul needs 2-d tensors, got \(shape) and \(other.shape)")
-        ensure(shape[1] == other.shape[0], "Cannot multiply \(shape) by \(other.shape)")
+        if _slowPath(!(rank == 2 && other.rank == 2)) { ensureFailed("matmul needs 2-d tensors, got \(shape) and \(other.shape)") }
+        if _slowPath(!(shape[1] == other.shape[0])) { ensureFailed("Cannot multiply \(shape) by \(other.shape)") }
         let (n, k, m) = (shape[0], shape[1], other.shape[1])
         var result = [Double](repeating: 0, count: n * m)
         scalars.withUnsafeBufferPointer { a in
@@ -86,8 +86,7 @@ extension Tensor {
 
     /// Rows `range` of the first axis (numpy's `t[a:b]`).
     public func slice(rows range: Range<Int>) -> Tensor {
-        ensure(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
-                     "Rows \(range) are out of range for shape \(shape)")
+        if _slowPath(!(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0])) { ensureFailed("Rows \(range) are out of range for shape \(shape)") }
         let rowSize = shape.dropFirst().reduce(1, *)
         var newShape = shape
         newShape[0] = range.count
@@ -98,12 +97,12 @@ extension Tensor {
 
     /// Rows picked by index along the first axis (numpy's `t[indices]`).
     public func gather(rows indices: [Int]) -> Tensor {
-        ensure(rank >= 1, "gather needs at least one axis")
+        if _slowPath(!(rank >= 1)) { ensureFailed("gather needs at least one axis") }
         let rowSize = shape.dropFirst().reduce(1, *)
         var result = [Double]()
         result.reserveCapacity(indices.count * rowSize)
         for index in indices {
-            ensure(index >= 0 && index < shape[0], "Row \(index) is out of range for shape \(shape)")
+            if _slowPath(!(index >= 0 && index < shape[0])) { ensureFailed("Row \(index) is out of range for shape \(shape)") }
             result.append(contentsOf: scalars[(index * rowSize)..<((index + 1) * rowSize)])
         }
         var newShape = shape
