@@ -188,6 +188,8 @@ enum GraderSources {
         let fileManager = FileManager.default
         let staging = path + ".partial"
         do {
+            try fileManager.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
+                                            withIntermediateDirectories: true)
             let writer = try ZipWriter(path: staging)
             for relative in ((fileManager.enumerator(atPath: folder)?.allObjects as? [String]) ?? []).sorted() {
                 var isDirectory: ObjCBool = false
@@ -202,7 +204,8 @@ enum GraderSources {
         } catch {
             try? fileManager.removeItem(atPath: staging)
             if let failure = error as? HarnessFailure { throw failure }
-            throw HarnessFailure("cannot write \(path) (\(SubmissionBuilder.reason(error))): choose another path")
+            let reason = error is ArchiveError ? "\(error)" : SubmissionBuilder.reason(error)
+            throw HarnessFailure("cannot write \(path) (\(reason)): choose another path")
         }
     }
 }

@@ -28,8 +28,10 @@ import Testing
             #expect(inKit.contains(expected), "\(expected) is missing from the kit")
         }
         // Nothing of the reference (by content, wherever it would be), no hidden rubric, no samples, no tests.
+        // (Registration.swift is the skeleton's too: public.)
+        let skeletonFiles = Set(Self.files(under: TestSupport.repository + "/submissions/skeleton").map { Self.contents(TestSupport.repository + "/submissions/skeleton/" + $0) })
         let referenceFiles = Set(Self.files(under: TestSupport.repository + "/reference").filter { $0.hasSuffix(".swift") }
-            .map { Self.contents(TestSupport.repository + "/reference/" + $0) })
+            .map { Self.contents(TestSupport.repository + "/reference/" + $0) }).subtracting(skeletonFiles)
         let leaked = inKit.filter { referenceFiles.contains(Self.contents("\(kit)/\($0)")) }
         #expect(leaked.isEmpty, "reference files in the kit: \(leaked)")
         #expect(!inKit.contains { $0.hasPrefix("reference") || $0.contains("course-hidden") || $0.hasPrefix("submissions") || $0.hasPrefix("Tests") || $0.contains("mnist") },
@@ -76,6 +78,7 @@ import Testing
         let made = try TestSupport.runGrader(["gradescope", "--rubric", "course-hidden", "--reference", "reference", "--out", zip])
         #expect(made.code == 0, "\(made.error)")
         let root = Self.base + "/autograder"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let extractor = SafeExtractor(limits: .init(maxEntries: 5_000, maxEntryBytes: 64 << 20, maxTotalBytes: 512 << 20, maxCompressionRatio: 1_000))
         _ = try extractor.extract(zipPath: zip, into: root + "/source")
         for expected in ["setup.sh", "run_autograder", "Package.swift", "rubric/course-hidden.json", "rubric/exercise2.json", "reference/Sources/Submission/Conv.swift"] {
