@@ -196,11 +196,10 @@ public struct GradingSession {
               var location = rerun.location else { return }
         location.file = BacktraceReport.relative(location.file, to: build.sources)
         result.location = location
-        let function = "\(location.function)"
         if location.stillRunning {
-            result.message += "\nwhere:    still running in \(function) at \(location.file):\(location.line) after \(Int(timeout)) s (this check rerun on a debug build)"
+            result.message += "\nwhere:    still running in \(location.function) at \(location.file):\(location.line) after \(Int(timeout)) s (this check rerun on a debug build)"
         } else {
-            result.message += "\nwhere:    \(location.file):\(location.line), in \(function) (this check rerun on a debug build)"
+            result.message += "\nwhere:    \(location.file):\(location.line), in \(location.function) (this check rerun on a debug build)"
             if let words = location.runtimeMessage { result.message += "\nruntime:  \(words)" }
         }
     }

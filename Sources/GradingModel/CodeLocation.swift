@@ -21,15 +21,6 @@ public struct CodeLocation: Codable, Equatable, Hashable, Sendable {
         self.runtimeMessage = runtimeMessage
         self.stillRunning = stillRunning
     }
-
-    /// `Optimizers.swift:25 in SgdWithMomentum.calculateUpdate(weightTensor:gradientTensor:)`.
-    public var site: String { "\(file.split(separator: "/").last.map(String.init) ?? file):\(line) in \(function)" }
-
-    /// One line for a report: what happened, where.
-    public var summary: String {
-        if stillRunning { return "still running in \(function) (\(site.split(separator: " ").first ?? ""))" }
-        return (runtimeMessage.map { "\($0) " } ?? "crashed ") + "at \(site)"
-    }
 }
 
 /// Reads the Swift runtime's crash report (`SWIFT_BACKTRACE=enable=yes,…,output-to=stderr`):
