@@ -192,8 +192,17 @@ public struct GradingSession {
         }
         let supervisor = self.supervisor(library: build.libraryPath, submission: path, sandboxed: true, diagnose: true)
         let limit = hang ? min(timeout, Self.hangSampleSeconds) : timeout
-        guard let rerun = try? supervisor.run(check: result.id, seed: rubric.seed, timeoutSeconds: limit, parameters: parameters),
-              var location = rerun.location else { return }
+        let rerun: CheckResult
+        do {
+            rerun = try supervisor.run(check: result.id, seed: rubric.seed, timeoutSeconds: limit, parameters: parameters)
+        } catch {
+            progress("could not locate it: the debug rerun failed (\(error))")
+            return
+        }
+        guard var location = rerun.location else {
+            progress("could not locate it: the debug rerun of \(result.id) gave no frame of the submission (\(rerun.message.split(separator: "\n").first ?? ""))")
+            return
+        }
         location.file = BacktraceReport.relative(location.file, to: build.sources)
         result.location = location
         if location.stillRunning {

@@ -227,7 +227,8 @@ public final class WorkerConnection {
     /// sent from outside does not end it: the backtracer returns and the loop goes on).
     private func sampleStack() {
         process.signalTree(SIGTRAP, sparing: ["bwrap"])
-        _ = process.readStderr(until: "Backtrace took", deadline: .now() + 10)
+        // The backtracer's own limit is 30 s; a loaded machine can take seconds to symbolicate.
+        _ = process.readStderr(until: "Backtrace took", deadline: .now() + 30)
         readLocation(stillRunning: true)
     }
 
@@ -238,7 +239,7 @@ public final class WorkerConnection {
 
     private func ended(during method: String?) -> String {
         // The backtracer symbolicates before the worker ends: a debug build's report takes a moment.
-        _ = process.drainAll(until: .now() + (diagnose ? 10 : 1))
+        _ = process.drainAll(until: .now() + (diagnose ? 30 : 1))
         readLocation(stillRunning: false)
         let ended = process.finish(within: .now() + 1)
         let when = method.map { " during \($0)" } ?? ""

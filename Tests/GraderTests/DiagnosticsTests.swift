@@ -106,8 +106,9 @@ import Testing
         let group = try #require(lines.first { $0.line.contains("TestOptimizers2: 1/3 checks passed") }, "\(lines.map(\.line))")
         let timedOut = try #require(lines.first { $0.line.contains("✗ TestFlatten.flattenForward") }, "\(lines.map(\.line))")
         #expect(timedOut.at.timeIntervalSince(group.at) > 5, "the first group's result came when the loop's 10 s limit ran out, not before")
-        #expect(output.contains("[1] 2 checks: timed out: still running in Flatten.forward(_:) at Sources/Submission/Flatten.swift:15 after 10 s"), "\(output)")
-        #expect(output.contains("  ✗ flattenForward, flattenBackward → [1]"), "\(output)")
+        let log = lines.map(\.line).joined(separator: "\n")
+        #expect(output.contains("[1] 2 checks: timed out: still running in Flatten.forward(_:) at Sources/Submission/Flatten.swift:15 after 10 s"), "\(output)\n\(log)")
+        #expect(output.contains("  ✗ flattenForward, flattenBackward → [1]"), "\(output)\n\(log)")
     }
 
     @Test func theSkeletonsReportNamesEachCauseOnce() throws {
