@@ -192,9 +192,15 @@ public struct GradingSession {
         }
         let supervisor = self.supervisor(library: build.libraryPath, submission: path, sandboxed: true, diagnose: true)
         let limit = hang ? min(timeout, Self.hangSampleSeconds) : timeout
-        let rerun: CheckResult
+        var rerun: CheckResult
         do {
             rerun = try supervisor.run(check: result.id, seed: rubric.seed, timeoutSeconds: limit, parameters: parameters)
+            // A hang is sampled once per run, at a random point: one that fell in compiler-made
+            // code (no line) is sampled again, twice at most, after 1 s.
+            for _ in 0..<2 where hang && (rerun.location == nil || rerun.location?.line == 0) {
+                let again = try supervisor.run(check: result.id, seed: rubric.seed, timeoutSeconds: min(limit, 1), parameters: parameters)
+                if again.location != nil && (again.location?.line ?? 0) > 0 || rerun.location == nil { rerun = again }
+            }
         } catch {
             progress("could not locate it: the debug rerun failed (\(error))")
             return
@@ -206,7 +212,8 @@ public struct GradingSession {
         location.file = BacktraceReport.relative(location.file, to: build.sources)
         result.location = location
         if location.stillRunning {
-            result.message += "\nwhere:    still running in \(location.function) at \(location.file):\(location.line) after \(Int(timeout)) s (this check rerun on a debug build)"
+            let place = location.line > 0 ? "\(location.file):\(location.line)" : location.file
+            result.message += "\nwhere:    still running in \(location.function) at \(place) after \(Int(timeout)) s (this check rerun on a debug build)"
         } else {
             result.message += "\nwhere:    \(location.file):\(location.line), in \(location.function) (this check rerun on a debug build)"
             if let words = location.runtimeMessage { result.message += "\nruntime:  \(words)" }

@@ -37,6 +37,7 @@ public enum BacktraceReport {
     public static func location(in text: String, stillRunning: Bool) -> CodeLocation? {
         var message: String?
         var inCrashedThread = false
+        var withoutLine: CodeLocation?
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(2_000) {
             let line = rawLine.count > 2_000 ? String(rawLine.prefix(2_000)) : String(rawLine)
             if message == nil, let range = line.range(of: "Fatal error: ") {
@@ -49,12 +50,17 @@ public enum BacktraceReport {
             // `  2 [ra]   0x00007f… Opt.update(_:) + 241 in libSubmission.so at /path/File.swift:6:17`
             guard let image = line.range(of: image) else { continue }
             let parts = line[image.upperBound...].split(separator: ":")
-            guard parts.count >= 2, let lineNumber = Int(parts[1]), !parts[0].hasSuffix("GraderEntryPoint.swift") else { continue }
-            guard let function = functionName(line[..<image.lowerBound]) else { continue }
-            return CodeLocation(file: String(parts[0].prefix(1_000)), line: lineNumber, function: function,
-                                runtimeMessage: message.map { String($0.prefix(300)) }, stillRunning: stillRunning)
+            guard let file = parts.first, file.hasSuffix(".swift") || file.hasSuffix(".SWIFT"), !file.hasPrefix("//"),
+                  !file.hasSuffix("GraderEntryPoint.swift"), let function = functionName(line[..<image.lowerBound]) else { continue }
+            // A return address in compiler-generated code (a release after a statement) has no
+            // line: kept as line 0, and a caller's frame with a line is preferred.
+            let lineNumber = parts.count >= 2 ? Int(parts[1]) ?? 0 : 0
+            let found = CodeLocation(file: String(file.prefix(1_000)), line: lineNumber, function: function,
+                                     runtimeMessage: message.map { String($0.prefix(300)) }, stillRunning: stillRunning)
+            if lineNumber > 0 { return found }
+            if withoutLine == nil { withoutLine = found }
         }
-        return nil
+        return withoutLine
     }
 
     /// `path` as one of the submission's `sources` (relative paths) when it ends with one, the

@@ -224,9 +224,10 @@ public final class WorkerConnection {
 
     /// A diagnosing worker past its limit: the backtracer prints where it is (SIGTRAP is one of
     /// the signals it handles), and its report is read before the worker is stopped (a signal
-    /// sent from outside does not end it: the backtracer returns and the loop goes on).
+    /// sent from outside does not end it: the backtracer returns and the loop goes on). One sample
+    /// per worker: the runtime handles one crash report only (a second signal kills it).
     private func sampleStack() {
-        process.signalTree(SIGTRAP, sparing: ["bwrap"])
+        process.signalMainThreads(SIGTRAP, sparing: ["bwrap"])
         // The backtracer's own limit is 30 s; a loaded machine can take seconds to symbolicate.
         _ = process.readStderr(until: "Backtrace took", deadline: .now() + 30)
         readLocation(stillRunning: true)
@@ -234,7 +235,10 @@ public final class WorkerConnection {
 
     private func readLocation(stillRunning: Bool) {
         guard diagnose, location == nil else { return }
-        location = BacktraceReport.location(in: String(decoding: process.stderrTail, as: UTF8.self), stillRunning: stillRunning)
+        var text = String(decoding: process.stderrTail, as: UTF8.self)
+        // A hang's samples follow one another: only the last report counts.
+        if stillRunning, let last = text.range(of: "*** Program crashed", options: .backwards) { text = String(text[last.lowerBound...]) }
+        location = BacktraceReport.location(in: text, stillRunning: stillRunning)
     }
 
     private func ended(during method: String?) -> String {

@@ -284,12 +284,18 @@ public final class ChildProcess {
         return true
     }
 
-    /// Reads until the stderr tail contains `marker`, both pipes close or the deadline passes;
-    /// whether the marker came.
-    public func readStderr(until marker: String, deadline: DispatchTime) -> Bool {
+    /// Reads until the stderr tail contains `marker` `occurrences` times, both pipes close or the
+    /// deadline passes; whether they came.
+    public func readStderr(until marker: String, occurrences: Int = 1, deadline: DispatchTime) -> Bool {
         let bytes = Array(marker.utf8)
         func found() -> Bool {
-            stderrTail.count >= bytes.count && stderrTail.suffix(stderrLimit).firstRange(of: bytes) != nil
+            var count = 0
+            var rest = stderrTail[...]
+            while let range = rest.firstRange(of: bytes) {
+                count += 1
+                rest = rest[range.upperBound...]
+            }
+            return count >= occurrences
         }
         while !found() && !(stdoutClosed && stderrClosed) {
             guard pump(until: deadline, readLimit: 2 << 20) else { return found() }
@@ -309,14 +315,16 @@ public final class ChildProcess {
         Self.killTree(pid)
     }
 
-    /// Sends `signal` to the child and its descendants, except processes named in `sparing`
-    /// (a sandbox's own bubblewrap processes, which would die of it without passing it on).
-    public func signalTree(_ signal: Int32, sparing: Set<String>) {
+    /// Sends `signal` to the main thread of the child and of each descendant, except processes
+    /// named in `sparing` (a sandbox's own bubblewrap processes, which would die of it without
+    /// passing it on). The main thread, not the process: a process-directed signal may land on
+    /// any thread (measured: a worker's stack sample came from the wrong thread now and then).
+    public func signalMainThreads(_ signal: Int32, sparing: Set<String>) {
         guard exitStatus == nil else { return }
         for target in [pid] + ProcessTreeCPU.descendants(of: pid) {
             let name = (try? String(contentsOfFile: "/proc/\(target)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             if let name, sparing.contains(name) { continue }
-            _ = Glibc.kill(target, signal)
+            _ = cprocess_signal_thread(target, target, signal)
         }
     }
 

@@ -9,4 +9,8 @@ int cprocess_pipe_cloexec(int fds[2]);
 /// posix_spawn_file_actions_addclosefrom_np: the child closes every descriptor >= from.
 int cprocess_spawn_closefrom(posix_spawn_file_actions_t *actions, int from);
 
+/// Sends `signal` to one thread `tid` of process `pid` (tgkill): a process-directed signal may
+/// land on any of its threads, and a stack sample must come from the one running student code.
+int cprocess_signal_thread(int pid, int tid, int signal);
+
 #endif
