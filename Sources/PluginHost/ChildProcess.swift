@@ -284,19 +284,11 @@ public final class ChildProcess {
         return true
     }
 
-    /// Reads until the stderr tail contains `marker` `occurrences` times, both pipes close or the
-    /// deadline passes; whether they came.
-    public func readStderr(until marker: String, occurrences: Int = 1, deadline: DispatchTime) -> Bool {
+    /// Reads until the stderr tail contains `marker`, both pipes close or the deadline passes;
+    /// whether the marker came.
+    public func readStderr(until marker: String, deadline: DispatchTime) -> Bool {
         let bytes = Array(marker.utf8)
-        func found() -> Bool {
-            var count = 0
-            var rest = stderrTail[...]
-            while let range = rest.firstRange(of: bytes) {
-                count += 1
-                rest = rest[range.upperBound...]
-            }
-            return count >= occurrences
-        }
+        func found() -> Bool { stderrTail.firstRange(of: bytes) != nil }
         while !found() && !(stdoutClosed && stderrClosed) {
             guard pump(until: deadline, readLimit: 2 << 20) else { return found() }
             if unread > 1 << 20 { stdoutBuffer.removeLast(unread - (1 << 20)) }
