@@ -16,14 +16,34 @@ public struct SharedCause: Equatable {
     public static func find(in results: [CheckResult]) -> [SharedCause] {
         var order: [String] = []
         var members: [String: [CheckResult]] = [:]
+        var sampledLines: [String: [Int]] = [:]
         for result in results {
-            guard let key = key(of: result) else { continue }
+            guard let (key, line) = identify(result) else { continue }
             if members[key] == nil { order.append(key) }
             members[key, default: []].append(result)
+            if let line, !(sampledLines[key] ?? []).contains(line) { sampledLines[key, default: []].append(line) }
         }
         return order.filter { members[$0]!.count > 1 }.enumerated().map { index, key in
-            SharedCause(number: index + 1, title: key, checks: members[key]!)
+            var title = key
+            if let lines = sampledLines[key], let file = title.range(of: Self.hangFilePlaceholder) {
+                title.replaceSubrange(file, with: ":" + lines.sorted().map(String.init).joined(separator: ","))
+            }
+            return SharedCause(number: index + 1, title: title, checks: members[key]!)
         }
+    }
+
+    /// Where a hang's line goes in its key: a hang is sampled at a random point of its loop, so two
+    /// checks stuck in one loop can be sampled on two of its lines (CI saw `Flatten.swift:14` and
+    /// `:15`); they share the function and file, and the title names every line seen.
+    static let hangFilePlaceholder = ":<line>"
+
+    /// A failure's cause key and, for a hang, the line it was sampled on.
+    static func identify(_ result: CheckResult) -> (key: String, line: Int?)? {
+        guard let key = key(of: result) else { return nil }
+        guard let match = key.firstMatch(of: /still running in .* at [^ ]+(:(\d+)) after/) else { return (key, nil) }
+        var generic = key
+        generic.replaceSubrange(match.output.1.startIndex..<match.output.1.endIndex, with: hangFilePlaceholder)
+        return (generic, Int(match.output.2))
     }
 
     /// The line that identifies a failure's cause, or nil for a failure of its own (a wrong value).
