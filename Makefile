@@ -15,7 +15,7 @@ RUN_FLAGS ?= $(if $(UNREACHABLE),--no-sandbox)
 BATCH_FLAGS ?= $(if $(UNREACHABLE),--no-sandbox --exclude peggy rupert,$(shell bwrap --unshare-all --ro-bind / / true 2>/dev/null || echo --no-sandbox --exclude peggy rupert))
 SAMPLES := reference submissions/skeleton submissions/partial submissions/trapping submissions/hanging
 
-.PHONY: deps build demo test bench clean course hostile-zips
+.PHONY: deps build demo test bench clean course hostile-zips dist
 
 # Installs missing Debian packages when root; otherwise prints the exact command.
 deps:
@@ -43,6 +43,10 @@ demo: build
 	@$(BIN)/grader batch submissions/course --rubric rubric/course-hidden.json --reference reference --jobs 2 --out grader-out/course $(BATCH_FLAGS)
 	@echo; cat grader-out/course/gradebook.csv; echo; head -20 grader-out/course/summary.md
 
+# The grader packed to be copied to a course server: dist/grader-<version>/ and its .tar.gz.
+dist: build
+	bash scripts/make-dist.sh $(BIN) dist
+
 # The sample course for `grader batch` (generated from reference/ and submissions/, git-ignored).
 course:
 	@rm -rf submissions/course && python3 scripts/make-course.py submissions/course
@@ -57,4 +61,4 @@ bench: build course
 	bash scripts/bench.sh
 
 clean:
-	rm -rf .build .build-* grader-out grader-report submissions/course
+	rm -rf .build .build-* grader-out grader-report submissions/course dist

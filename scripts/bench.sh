@@ -232,6 +232,31 @@ PY
 )
 course_size=$(ls submissions/course | wc -l)
 
+echo "Gradescope: run_autograder in a fake /autograder, a new student each time, $RUNS runs…" >&2
+# What one submission costs on Gradescope (one container per submission): the image is built by
+# setup.sh, which ends by grading the reference once (its warm-up line, repeated here, since the
+# rest of setup.sh installs packages and builds the grader); then each run grades a student whose
+# sources differ (a comment), so their compile is not a cache hit. AUTOGRADER_ROOT and GRADER_BIN
+# are run_autograder's own switches for this (HandoutTests uses them too).
+ag="$scratch/autograder"
+mkdir -p "$ag/source"
+"$GRADER" gradescope --rubric course-hidden --reference reference --out "$scratch/autograder.zip" >/dev/null
+(cd "$ag/source" && unzip -q "$scratch/autograder.zip")
+start=$(now)
+GRADER_CACHE="$ag/grader-cache" "$GRADER" run --format json --rubric "$ag/source/rubric/course-hidden.json" \
+  --reference "$ag/source/reference" "$ag/source/reference" >/dev/null 2>&1 || true
+autograder_warmup=$(elapsed "$start" "$(now)")
+autograder_times=()
+for i in $(seq "$RUNS"); do
+  rm -rf "$ag/submission" "$ag/results"
+  cp -R reference "$ag/submission"; rm -rf "$ag/submission/.build"
+  echo "// student $i" >> "$ag/submission/Sources/Submission/Optimizers.swift"
+  start=$(now)
+  AUTOGRADER_ROOT="$ag" GRADER_BIN="$GRADER" bash "$ag/source/run_autograder"
+  autograder_times+=("$(elapsed "$start" "$(now)")")
+done
+autograder_score=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print("%g of %g" % (r["score"], sum(t["max_score"] for t in r["tests"])))' "$ag/results/results.json")
+
 {
   echo "# Benchmarks"
   echo
@@ -331,5 +356,14 @@ course_size=$(ls submissions/course | wc -l)
   echo "Grader peak memory (--jobs 2): ${grader_peak}."
   echo
   echo "$containment"
+  echo
+  echo "## Deploying: what one submission costs"
+  echo
+  echo "| path | per submission |"
+  echo "|---|---|"
+  echo "| Gradescope: \`run_autograder\` on a new student (a copy of the reference) in a fake \`/autograder\`, image warmed by setup.sh (median of $RUNS: ${autograder_times[*]} s; scored ${autograder_score}) | $(printf "%s\n" "${autograder_times[@]}" | median) s |"
+  echo "| setup.sh's warm-up (grading the reference once, in the image; not per submission) | ${autograder_warmup} s |"
+  echo "| a course server: \`grader batch\` --jobs 2, the sample course (above) | $(awk -v w="${batch_wall[2]}" -v n="$course_size" 'BEGIN {printf "%.2f", w / n}') s of wall time per submission |"
+  echo "| the student kit: \`grader run\` on the student's machine | the reference's wall time above, after a one-time \`swift build -c release\` of the grader |"
 } > BENCHMARKS.md
 cat BENCHMARKS.md

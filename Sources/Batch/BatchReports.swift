@@ -227,7 +227,7 @@ public struct BatchReports {
     }
 
     static func number(_ value: Double) -> String { value == value.rounded() ? "\(Int(value))" : String(format: "%.2f", value) }
-    static func csv(_ text: String) -> String { text.contains(where: { ",\"\n".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text }
+    static func csv(_ text: String) -> String { CSVTable.quote(text) }
     static func xml(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")

@@ -41,6 +41,7 @@ extension GraderCommand {
             if let reference, ((try? SubmissionSources.collect(in: reference)) ?? []).isEmpty {
                 throw ValidationError("--reference \(reference) has no Swift sources: give the reference solution's folder")
             }
+            if let shared = loaded.sharedSeedProblem(executable: executable) { throw ValidationError("--rubric \(rubric): \(shared)") }
             let source = try GraderSources.locate(executable: executable)
             let staging = FileManager.default.temporaryDirectory.appendingPathComponent("gradescope-\(getpid())-\(UUID().uuidString)").path
             let cleanup = Interruption.addCleanup { try? FileManager.default.removeItem(atPath: staging) }
@@ -57,7 +58,7 @@ extension GraderCommand {
                     try FileManager.default.copyItem(atPath: publicPath, toPath: "\(staging)/rubric/\(publicName).json")
                 }
                 if let reference { try GraderSources.copy(reference, to: "\(staging)/reference") }
-                try AtomicFile.write(Self.setupScript, to: "\(staging)/setup.sh")
+                try AtomicFile.write(Self.setupScript(rubric: name, reference: reference != nil), to: "\(staging)/setup.sh")
                 try AtomicFile.write(Self.runScript(rubric: name, reference: reference != nil), to: "\(staging)/run_autograder")
                 for script in ["setup.sh", "run_autograder"] { chmod("\(staging)/\(script)", 0o755) }
             } catch let failure as HarnessFailure {
@@ -69,8 +70,11 @@ extension GraderCommand {
             print("Gradescope autograder for \(loaded.title) written to \(out): upload it as the assignment's autograder (Ubuntu 22.04 base image)")
         }
 
-        /// The Debian/Ubuntu packages the grader builds and runs with, and the toolchain's.
-        static let setupScript = """
+        /// The Debian/Ubuntu packages the grader builds and runs with, and the toolchain's; then one
+        /// grading of the reference, so the image holds the prebuilt module cache and the
+        /// reference's build, and each submission pays only for its own compile and checks.
+        static func setupScript(rubric: String, reference: Bool) -> String {
+            """
             #!/usr/bin/env bash
             # Gradescope runs this once, as root, when it builds the autograder image.
             set -euo pipefail
@@ -93,7 +97,19 @@ extension GraderCommand {
             # nothing else: the sandbox's allow-list hides the rubric and the reference).
             chmod -R o+rX "$(pwd)/.build" "$(pwd)/rubric/data"
             chmod o+x "$(pwd)" "$(pwd)/rubric" "$(dirname "$(pwd)")"
+            \(reference ? warmUp(rubric: rubric) : "")
             """ + "\n"
+        }
+
+        /// Grades the reference once with run_autograder's own cache folder: the module cache and
+        /// the reference's build are then in the image. Its outcome does not matter here (a
+        /// failure shows again, with its reason, in the first student's results.json).
+        static func warmUp(rubric: String) -> String {
+            """
+            GRADER_CACHE="${AUTOGRADER_ROOT:-/autograder}/grader-cache" .build/release/grader run --format json \\
+              --rubric "$(pwd)/rubric/\(rubric).json" --reference "$(pwd)/reference" "$(pwd)/reference" >/dev/null 2>&1 || true
+            """
+        }
 
         /// Grades one submission; results.json is always written.
         static func runScript(rubric: String, reference: Bool) -> String {

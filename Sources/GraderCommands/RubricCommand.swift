@@ -26,6 +26,7 @@ extension GraderCommand {
             // Every problem at once, so a TA fixes the rubric in one pass.
             let loaded = try Rubric.load(from: path, validating: false)
             var problems = CheckCatalog.problems(in: loaded)
+            if let shared = loaded.sharedSeedProblem(executable: ExerciseKitLocation.executablePath()) { problems.append(shared) }
             do {
                 try loaded.validate(path: path)
             } catch let RubricError.invalid(_, reason) {

@@ -258,6 +258,16 @@ extension Rubric {
 
     static func number(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))" : "\(value)" }
 
+    /// A rubric with hidden groups must not draw its inputs with its public rubric's seed: students
+    /// run the public rubric, so they would know every input the hidden checks use. Nil when the
+    /// seeds differ, or when there is nothing hidden or no public rubric to compare with.
+    public func sharedSeedProblem(executable: String) -> String? {
+        guard groups.contains(where: { $0.differential == true || $0.visibility == "hidden" }), let publicRubric,
+              let publicPath = Rubric.locateDefault(named: publicRubric + ".json", executable: executable),
+              let publicOne = try? Rubric.load(from: publicPath, validating: false), publicOne.seed == seed else { return nil }
+        return "'seed' is \(seed), the same as the public rubric \(publicRubric)'s: students would know the hidden checks' inputs; choose another seed for the hidden rubric"
+    }
+
     /// A `--rubric` value: a path to a file, or the name of a bundled rubric (`hw5`, `exercise2.json`)
     /// found as `locateDefault` finds the default one, from any folder. Unchanged when neither exists
     /// (loading then names the path).

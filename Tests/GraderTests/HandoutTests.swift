@@ -120,6 +120,36 @@ import Testing
         let missing = try grade(TestSupport.repository + "/reference", grader: Self.base + "/no-such-grader")
         #expect((missing["score"] as? Int) == 0 && (missing["output"] as? String ?? "").contains("the grader is not built"), "\(missing)")
     }
+
+    /// Issue 10, item 5: the packed grader works when its folder is moved away from the checkout,
+    /// sandboxed (as root) with its own ExerciseKit and rubrics; a launcher copied alone says what
+    /// to copy instead of a loader error.
+    @Test func thePackedGraderWorksWhereverItsFolderIsCopied() throws {
+        let build = URL(fileURLWithPath: TestSupport.graderExecutable).deletingLastPathComponent().path
+        let packed = Self.base + "/dist"
+        let made = try TestSupport.runCommand("/bin/bash", ["scripts/make-dist.sh", build, packed])
+        #expect(made.code == 0, "\(made.error)")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: packed).first { !$0.hasSuffix(".tar.gz") })
+        #expect(FileManager.default.fileExists(atPath: "\(packed)/\(name).tar.gz"))
+        // Moved: nothing above it is the checkout.
+        let moved = Self.base + "/elsewhere/\(name)"
+        try FileManager.default.createDirectory(atPath: Self.base + "/elsewhere", withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: "\(packed)/\(name)", toPath: moved)
+        let inKit = Self.files(under: moved)
+        #expect(!inKit.contains { $0.hasPrefix("reference") || $0.hasPrefix("submissions") || $0.hasPrefix("Sources") }, "\(inKit)")
+        let submission = Self.base + "/elsewhere/solution"
+        try GraderSourcesCopy.copyFolder(TestSupport.repository + "/reference", to: submission)
+        let environment = ["GRADER_HOME": "/nonexistent", "GRADER_EXERCISEKIT_DIR": "/nonexistent", "GRADER_CACHE": Self.base + "/dist-cache"]
+        let run = try TestSupport.runCommand("\(moved)/bin/grader", TestSupport.graderArguments(["run", "--group", "TestOptimizers2", "--group", "TestFlatten", submission]),
+                                             in: Self.base + "/elsewhere", environment: environment)
+        #expect(run.code == 0 && run.output.contains("TestOptimizers2: OK (3/3 checks passed)") && run.output.contains("TestFlatten: OK (3/3 checks passed)"), "\(run.output)\n\(run.error)")
+        let rubric = try TestSupport.runCommand("\(moved)/bin/grader", ["rubric", "check", "hw5"], in: "/", environment: environment)
+        #expect(rubric.code == 0 && rubric.output.contains("\(moved)/rubric/hw5.json"), "the bundled rubrics are found by name: \(rubric.output)\(rubric.error)")
+        // The launcher copied on its own.
+        try FileManager.default.copyItem(atPath: "\(moved)/bin/grader", toPath: Self.base + "/elsewhere/grader")
+        let alone = try TestSupport.runCommand(Self.base + "/elsewhere/grader", ["--version"], environment: environment)
+        #expect(alone.code == 1 && alone.error.contains("copy the whole \(name) folder"), "\(alone.error)")
+    }
 }
 
 /// A plain recursive copy for the tests (FileManager's copyItem refuses an existing target).
@@ -130,4 +160,5 @@ enum GraderSourcesCopy {
         try FileManager.default.copyItem(atPath: source, toPath: target)
         try? FileManager.default.removeItem(atPath: target + "/.build")
     }
+
 }

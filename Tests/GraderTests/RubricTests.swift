@@ -123,6 +123,24 @@ import Testing
                 "\(refused.error)")
     }
 
+    /// Issue 10: students run the public rubric, so a hidden rubric with its seed would give away
+    /// every input of the hidden checks. The bundled hidden rubric has a seed of its own.
+    @Test func aHiddenRubricWithThePublicSeedIsRefused() throws {
+        let publicSeed = try Rubric.load(from: TestSupport.repository + "/rubric/exercise2.json").seed
+        let hidden = try Rubric.load(from: TestSupport.repository + "/rubric/course-hidden.json")
+        #expect(hidden.seed != publicSeed)
+        let sameSeed = try rubric(groups: #"[{"name": "HiddenConv", "percent": 100, "differential": true, "visibility": "hidden"}]"#,
+                                  extra: #""publicRubric": "exercise2","#)
+        var text = try String(contentsOfFile: sameSeed, encoding: .utf8)
+        text = text.replacingOccurrences(of: #""seed": 1,"#, with: #""seed": \#(publicSeed),"#)
+        try text.write(toFile: sameSeed, atomically: true, encoding: .utf8)
+        let refused = try TestSupport.runGrader(["rubric", "check", sameSeed])
+        #expect(refused.code == 1 && refused.error.contains("the same as the public rubric exercise2's"), "\(refused.error)")
+        let gradescope = try TestSupport.runGrader(["gradescope", "--rubric", sameSeed, "--reference", "reference", "--out", sameSeed + ".zip"])
+        #expect(gradescope.code == 64 && gradescope.error.contains("choose another seed"), "\(gradescope.error)")
+        #expect(!FileManager.default.fileExists(atPath: sameSeed + ".zip"))
+    }
+
     @Test func missingFileIsUnreadable() {
         #expect(throws: RubricError.unreadable(path: "/nonexistent.json", reason: "no such file or not readable")) {
             try Rubric.load(from: "/nonexistent.json")
