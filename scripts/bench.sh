@@ -242,6 +242,9 @@ ag="$scratch/autograder"
 mkdir -p "$ag/source"
 "$GRADER" gradescope --rubric course-hidden --reference reference --out "$scratch/autograder.zip" >/dev/null
 (cd "$ag/source" && unzip -q "$scratch/autograder.zip")
+# setup.sh's permissions: the sandbox's users reach the data sets (and nothing else of the root).
+chmod -R o+rX "$ag/source/rubric/data"
+chmod o+x "$scratch" "$ag" "$ag/source" "$ag/source/rubric"
 start=$(now)
 GRADER_CACHE="$ag/grader-cache" "$GRADER" run --format json --rubric "$ag/source/rubric/course-hidden.json" \
   --reference "$ag/source/reference" "$ag/source/reference" >/dev/null 2>&1 || true
