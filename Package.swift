@@ -55,6 +55,9 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
+        /// `grader audit`: mutants of the reference, and what grading them says of a rubric.
+        .target(name: "Audit", dependencies: ["GradingModel"]),
+
         // MARK: Results
         /// Points per group and the exercise's bonus table arithmetic.
         .target(name: "Scoring", dependencies: ["GradingModel", "Rubric"]),
@@ -64,7 +67,7 @@ let package = Package(
         // MARK: Commands
         /// Every ParsableCommand: grader run / worker / list, dispatch.
         .target(name: "GraderCommands", dependencies: [
-            "PluginHost", "Worker", "Judge", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Archive", "Intake", "Batch",
+            "PluginHost", "Worker", "Judge", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Archive", "Intake", "Batch", "Audit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "grader", dependencies: ["GraderCommands", "PluginHost"]),
@@ -73,7 +76,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GraderTests", dependencies: [
             // `grader` is built for the integration tests, which start real workers.
-            "grader", "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker", "Judge", "RemoteObjects", "Archive", "Intake", "Batch",
+            "grader", "GraderCommands", "PluginHost", "Checks", "Scoring", "Reports", "Rubric", "GradingModel", "Worker", "Judge", "RemoteObjects", "Archive", "Intake", "Batch", "Audit",
             .product(name: "ExerciseKit", package: "ExerciseKit"),
         ]),
     ]

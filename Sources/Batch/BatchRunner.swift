@@ -20,6 +20,9 @@ public struct BatchRunner {
         public var regrade: Bool
         public var sandboxed: Bool
         public var executable: String
+        /// Rerun a crashed or hung check on a debug build to say where (issue 16); `grader audit`
+        /// turns it off: a mutant's location is known.
+        public var diagnoseFailures = true
 
         /// Paths are made absolute: the sandbox binds them by path.
         public init(directory: String, rubricPath: String, out: String, jobs: Int, referencePath: String?,
@@ -215,6 +218,7 @@ public struct BatchRunner {
             var session = GradingSession(rubric: rubric, executable: options.executable)
             session.referencePath = options.referencePath
             session.referenceOutputs = referenceOutputs
+            session.diagnoseFailures = options.diagnoseFailures
             workspace.configure(&session)
             try workspace.prepare()
             report = try session.grade(submissionAt: workspace.submissionFolder, name: entry.id)

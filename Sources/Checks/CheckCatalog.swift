@@ -17,6 +17,9 @@ public enum CheckCatalog {
         SoftConvChecks.group,
     ] + FunctionalChecks.groups + TrainingChecks.groups + DifferentialProbes.groups + [ProtocolBenchmark.group]
 
+    /// The groups that compare a submission's outputs with the reference's (hidden probes).
+    public static let differentialGroups: [String] = DifferentialProbes.groups.map(\.name)
+
     /// The group named `name`.
     public static func group(named name: String) -> CheckGroup? {
         groups.first { $0.name == name }

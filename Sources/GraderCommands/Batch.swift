@@ -118,19 +118,22 @@ extension GraderCommand {
 final class BatchProgress: @unchecked Sendable {
     let total: Int
     let skipped: Int
+    /// What is graded: `submissions`, or `mutants` for an audit.
+    let noun: String
     private var completed = 0
     private var failures = 0
     private let startedAt = Date()
     private let lock = NSLock()
     private let terminal = isatty(STDERR_FILENO) == 1
 
-    init(total: Int, skipped: Int) {
+    init(total: Int, skipped: Int, noun: String = "submissions") {
         self.total = total
         self.skipped = skipped
+        self.noun = noun
     }
 
     func start() {
-        write("grading \(total) submissions\(skipped > 0 ? " (\(skipped) unchanged, already graded)" : "")\n")
+        write("grading \(total) \(noun)\(skipped > 0 ? " (\(skipped) unchanged, already graded)" : "")\n")
     }
 
     func finished(_ row: BatchStore.Submission) {

@@ -28,7 +28,7 @@ public struct GraderCommand: ParsableCommand {
             GRADER_SWIFT_OPTIMIZATION the submissions' optimisation level, -O (default) or -Osize.
             """,
         version: GraderVersion.description,
-        subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, RubricCommand.self, Kit.self, Gradescope.self, Export.self, Worker.self, JudgeCommand.self]
+        subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, RubricCommand.self, Kit.self, Gradescope.self, Export.self, AuditCommand.self, Worker.self, JudgeCommand.self]
     )
 
     public init() {}

@@ -4,7 +4,7 @@ import Foundation
 /// The harness's own implementation of the hw5 forward functions, written independently of
 /// `reference/` (tests check the two agree). Expected values in the function checks, and the
 /// inference that scores submitted weights, come from here: students never need the reference.
-enum FunctionalOracle {
+public enum FunctionalOracle {
     static func fc(_ x: Tensor, _ w: Tensor, _ b: Tensor) -> Tensor { w.matmul(x.reshaped([-1, 1])) + b.reshaped([-1, 1]) }
 
     static func relu(_ x: Tensor) -> Tensor { x.map { max(0, $0) } }
@@ -14,6 +14,15 @@ enum FunctionalOracle {
         let shift = x.max()
         let e = x.map { exp($0 - shift) }
         return e / e.sum()
+    }
+
+    /// −Σ y·log softmax(x) through log-sum-exp, and only over y ≠ 0: for x = (800, 0, 1) with
+    /// class 1 true it is 800, where log of the underflowed probability gives +inf and 0·log 0
+    /// gives NaN (issue 12: an oracle must not break where a correct student does not).
+    public static func crossEntropy(_ x: Tensor, _ y: Tensor) -> Double {
+        let shift = x.max()
+        let logTotal = log(x.scalars.reduce(0) { $0 + exp($1 - shift) }) + shift
+        return zip(x.scalars, y.scalars).reduce(0) { loss, pair in pair.1 == 0 ? loss : loss + pair.1 * (logTotal - pair.0) }
     }
 
     /// Correlation of x (H×W×C1) with w (h×w×C1×C2), zero padding ⌊(h−1)/2⌋ before, stride 1.

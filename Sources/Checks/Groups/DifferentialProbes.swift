@@ -204,5 +204,83 @@ enum DifferentialProbes {
         },
     ])
 
-    static let groups = [conv, pooling, optimizers, functional]
+    /// The other layers of exercise 2, which the public tests check on one or two fixed shapes.
+    static let layers = CheckGroup(name: "HiddenLayers", checks: [
+        Check("fullyConnected", "FullyConnected forward, backward and weight gradient on random sizes") { registry in
+            let make = try require(registry.fullyConnected, "FullyConnected")
+            let random = RandomSource(seed: CheckEnvironment.seed &+ 5)
+            for index in 0..<cases {
+                let (batch, inputs, outputs) = (1 + random.integer(below: 4), 1 + random.integer(below: 6), 1 + random.integer(below: 6))
+                let layer = make(inputs, outputs)
+                layer.weights = random.normal(shape: [inputs + 1, outputs])
+                CheckArtifacts.add(name(index), try layer.forward(random.normal(shape: [batch, inputs])))
+                CheckArtifacts.add(name(index) + ".inputError", try layer.backward(random.normal(shape: [batch, outputs])))
+                CheckArtifacts.add(name(index) + ".gradientWeights", layer.gradientWeights)
+            }
+        },
+        Check("activations", "ReLU and SoftMax forward and backward on random batches") { registry in
+            let (relu, softMax) = (try require(registry.reLU, "ReLU"), try require(registry.softMax, "SoftMax"))
+            let random = RandomSource(seed: CheckEnvironment.seed &+ 6)
+            for index in 0..<cases {
+                let shape = [1 + random.integer(below: 4), 2 + random.integer(below: 6)]
+                let (r, s) = (relu(), softMax())
+                CheckArtifacts.add(name(index) + ".relu", try r.forward(random.normal(shape: shape)))
+                CheckArtifacts.add(name(index) + ".reluBackward", try r.backward(random.normal(shape: shape)))
+                CheckArtifacts.add(name(index) + ".softMax", try s.forward(random.normal(shape: shape) * 3))
+                CheckArtifacts.add(name(index) + ".softMaxBackward", try s.backward(random.normal(shape: shape)))
+            }
+        },
+        Check("flattenAndLoss", "Flatten on random 4-D shapes; CrossEntropyLoss on random predictions") { registry in
+            let (flatten, loss) = (try require(registry.flatten, "Flatten"), try require(registry.crossEntropyLoss, "CrossEntropyLoss"))
+            let random = RandomSource(seed: CheckEnvironment.seed &+ 7)
+            for index in 0..<cases {
+                let layer = flatten()
+                let shape = (0..<4).map { _ in 1 + random.integer(below: 4) }
+                let flat = try layer.forward(random.normal(shape: shape))
+                CheckArtifacts.add(name(index) + ".flatten", flat)
+                CheckArtifacts.add(name(index) + ".flattenBackward", try layer.backward(random.normal(shape: flat.shape)))
+                let (batch, classes) = (1 + random.integer(below: 4), 2 + random.integer(below: 5))
+                var prediction = random.uniform(shape: [batch, classes]) + 0.01
+                var label = Tensor(zeros: [batch, classes])
+                for row in 0..<batch {
+                    let sum = (0..<classes).reduce(0.0) { $0 + prediction[row, $1] }
+                    for column in 0..<classes { prediction[row, column] /= sum }
+                    label[row, random.integer(below: classes)] = 1
+                }
+                let lossLayer = loss()
+                CheckArtifacts.add(name(index) + ".loss", shape: [1], values: [try lossLayer.forward(predictionTensor: prediction, labelTensor: label)])
+                CheckArtifacts.add(name(index) + ".lossBackward", try lossLayer.backward(labelTensor: label))
+            }
+        },
+    ])
+
+    /// Initializers on layers whose fan-in and fan-out differ (the public test's layer is square).
+    /// Random draws differ between any two correct solutions, so the probe records statistics
+    /// (`.statistic`: the standard deviation and the mean absolute value of 20,000 draws), which
+    /// the host compares with a statistical tolerance; shapes and Constant's values are exact.
+    static let initializers = CheckGroup(name: "HiddenInitializers", checks: [
+        Check("fans", "Constant, UniformRandom, Xavier and He on layers with fanIn ≠ fanOut") { registry in
+            let random = RandomSource(seed: CheckEnvironment.seed &+ 8)
+            let value = random.uniform(-1, 1)
+            let constant = try require(registry.constant, "Constant")(value)
+            CheckArtifacts.add("constant", try constant.initialize(weightsShape: [3, 5], fanIn: 5, fanOut: 3))
+            let makers: [(String, any Initializer)] = [
+                ("uniform", try require(registry.uniformRandom, "UniformRandom")()),
+                ("xavier", try require(registry.xavier, "Xavier")()),
+                ("he", try require(registry.he, "He")()),
+            ]
+            for (label, initializer) in makers {
+                for (fanIn, fanOut) in [(50, 400), (400, 50)] {
+                    let weights = try initializer.initialize(weightsShape: [fanOut, fanIn], fanIn: fanIn, fanOut: fanOut)
+                    CheckArtifacts.add("\(label).\(fanIn)x\(fanOut).shape", shape: [weights.shape.count], values: weights.shape.map(Double.init))
+                    let count = Double(weights.count)
+                    let meanAbs = weights.scalars.reduce(0) { $0 + abs($1) } / count
+                    let spread = (weights.scalars.reduce(0) { $0 + $1 * $1 } / count).squareRoot()
+                    CheckArtifacts.add("\(label).\(fanIn)x\(fanOut).statistic", shape: [2], values: [spread, meanAbs])
+                }
+            }
+        },
+    ])
+
+    static let groups = [conv, pooling, optimizers, functional, layers, initializers]
 }

@@ -58,5 +58,14 @@ enum InitializerChecks {
                        got: "KS statistic \(d), p-value \(p), standard deviation \((weights * weights).mean().squareRoot())",
                        hint: "He's σ = √(2/fanIn): the fan-in, not the fan-out")
         },
+        // Beyond the original, as heUsesFanIn: σ = √(1/fanIn) or √(2/fanIn) pass the square layer.
+        Check("xavierUsesBothFans", "Xavier on (400, 100) with fanIn 100, fanOut 400 follows N(0, √(2/500))") { registry in
+            let weights = try require(registry.xavier, "Xavier")().initialize(weightsShape: [400, 100], fanIn: 100, fanOut: 400)
+            let sigma = (2.0 / 500).squareRoot()
+            let (d, p) = KolmogorovSmirnov.test(weights.scalars, cdf: KolmogorovSmirnov.normalCDF(mean: 0, standardDeviation: sigma))
+            try expect(p > significance, expected: "values from N(0, 0.0632) (KS p-value > \(significance))",
+                       got: "KS statistic \(d), p-value \(p), standard deviation \((weights * weights).mean().squareRoot())",
+                       hint: "Xavier's σ = √(2/(fanIn + fanOut)): both fans, not fanIn alone")
+        },
     ])
 }

@@ -73,10 +73,13 @@ public struct Functional: FunctionalExercise {
         let shift = x.scalars.max() ?? 0
         var p = x.scalars.map { exp($0 - shift) }
         let total = p.reduce(0, +)
+        // log-sum-exp: −log p[i] = log(total) − (x[i] − shift) stays finite where p[i] underflows
+        // to 0 (x = (800, 0, 1), class 1: the loss is 800, not +inf).
+        let logTotal = log(total)
         var loss = 0.0
         for i in p.indices {
             p[i] /= total
-            if y.scalars[i] != 0 { loss -= y.scalars[i] * log(p[i]) }
+            if y.scalars[i] != 0 { loss += y.scalars[i] * (logTotal - (x.scalars[i] - shift)) }
         }
         return (loss, Tensor(shape: x.shape, scalars: zip(p, y.scalars).map { $0 - $1 }))
     }

@@ -1,0 +1,102 @@
+import Audit
+import Checks
+import ExerciseKit
+import Foundation
+import Testing
+
+/// Issue 12: `grader audit`, mutation analysis of a rubric with the reference under mutation.
+@Suite struct AuditTests {
+    static let sample = """
+        /// A doc comment: x + y must not be mutated, nor "a - b" in a string.
+        final class Sgd {
+            let rate = 0.5
+            func step(_ w: Double, _ g: Double) -> Double {
+                var total = w
+                total -= rate * g  // not + here either
+                for i in 0..<3 where i > 0 { total += 1e-8 }
+                return max(total, -w)
+            }
+        }
+
+        """
+
+    @Test func operatorsEditCodeOnlyOneSiteAtATime() throws {
+        let mutants = MutantGenerator.mutants(in: Self.sample, file: "Sources/Submission/S.swift")
+        let edits = Set(mutants.map { "\($0.kind): \($0.before) → \($0.after)" })
+        for expected in ["compound assignment: -= → =", "compound assignment: -= → +=", "arithmetic: * → /", "range bound: ..< → ...",
+                         "comparison: > → >=", "constant: 1e-8 → 0", "constant: 0.5 → 1.0", "max/min: max( → min(", "sign flip: - → ",
+                         "drop statement: total -= rate * g → "] {
+            #expect(edits.contains(expected), "\(expected) is missing from \(edits.sorted())")
+        }
+        // Comments and strings are not code.
+        #expect(!mutants.contains { $0.line == 1 }, "\(mutants.filter { $0.line == 1 })")
+        #expect(!mutants.contains { $0.kind == "arithmetic" && $0.line == 6 && $0.before == "+" })
+        // Each mutant knows its contract and function, and its line before and after.
+        let assignment = try #require(mutants.first { $0.kind == "compound assignment" && $0.after == "=" })
+        #expect(assignment.contract == "Sgd")
+        #expect(assignment.function == "Sgd.step")
+        #expect(assignment.lineAfter == "total = rate * g  // not + here either")
+        // The same sources give the same list.
+        #expect(MutantGenerator.mutants(in: Self.sample, file: "Sources/Submission/S.swift") == mutants)
+        #expect(MutantGenerator.sample(mutants, limit: 3).count == 3 && MutantGenerator.sample(mutants, limit: 3) == MutantGenerator.sample(mutants, limit: 3))
+    }
+
+    @Test func everyMutantOfTheReferenceIsAOneSiteEdit() throws {
+        let all = try MutantGenerator.mutants(of: TestSupport.repository + "/reference")
+        #expect(all.count > 300, "\(all.count)")
+        #expect(Set(all.map(\.id)).count == all.count)
+        #expect(!all.contains { $0.file.hasSuffix("Registration.swift") })
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mutant-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let mutant = try #require(all.first { $0.contract == "Adam" && $0.kind == "arithmetic" })
+        try MutantGenerator.write(mutant, of: TestSupport.repository + "/reference", to: folder)
+        let original = try String(contentsOfFile: TestSupport.repository + "/reference/" + mutant.file, encoding: .utf8).components(separatedBy: "\n")
+        let edited = try String(contentsOfFile: folder + "/" + mutant.file, encoding: .utf8).components(separatedBy: "\n")
+        let changed = zip(original, edited).enumerated().filter { $0.element.0 != $0.element.1 }
+        #expect(changed.count == 1 && changed.first?.offset == mutant.line - 1, "\(changed)")
+        #expect(edited[mutant.line - 1].trimmingCharacters(in: .whitespaces) == mutant.lineAfter)
+        // Every contract of the reference is one the table knows (else "should have caught" is empty).
+        #expect(Set(all.map(\.contract)).filter { ContractGroups.allGroups(for: $0).isEmpty }.isEmpty, "\(Set(all.map(\.contract)))")
+    }
+
+    /// The oracle of hw5's loss is log-sum-exp: for x = (800, 0, 1), class 1, the loss is 800
+    /// (a log of the underflowed probability gives +inf, 0·log 0 gives NaN).
+    @Test func theLossOracleHoldsWhereACorrectStudentDoes() {
+        let loss = FunctionalOracle.crossEntropy(Tensor(shape: [3, 1], scalars: [800, 0, 1]), Tensor(shape: [3, 1], scalars: [0, 1, 0]))
+        #expect(abs(loss - 800) < 1e-9, "\(loss)")
+    }
+
+    /// End to end on a small rubric: mutants graded, a report with survivors' diffs, triage, and
+    /// the same report again from a fresh folder.
+    @Test func aSmallAuditReportsAndIsReproducible() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        let rubric = base + "/optimizers.json"
+        try """
+            {"exercise": "Ex2", "title": "optimizers", "examPercentage": 1, "seed": 1337, "dataDirectory": "\(TestSupport.repository)/rubric/data",
+             "totalPercent": 20, "groups": [{"name": "TestOptimizers2", "percent": 10}, {"name": "HiddenOptimizers", "percent": 10, "differential": true}],
+             "limits": {"checkTimeoutSeconds": 10, "compileTimeoutSeconds": 180, "memoryMiB": 4096, "cpuSeconds": 900}}
+            """.write(toFile: rubric, atomically: true, encoding: .utf8)
+        var reports: [String] = []
+        for run in ["first", "second"] {
+            let arguments = ["audit", "--rubric", rubric, "--reference", TestSupport.repository + "/reference", "--limit", "6", "--jobs", "2",
+                             "--out", "\(base)/\(run)"] + (getuid() == 0 && !TestSupport.sandboxReachable ? ["--no-sandbox"] : [])
+            let audit = try TestSupport.runGrader(arguments)
+            #expect(audit.code == 0, "\(audit.error)")
+            #expect(audit.output.contains("mutation score"), "\(audit.output)")
+            reports.append(try String(contentsOfFile: "\(base)/\(run)/audit.md", encoding: .utf8))
+        }
+        #expect(reports[0] == reports[1], "the same reference and rubric give the same report")
+        let json = try JSONDecoder().decode(AuditReport.self, from: Data(contentsOf: URL(fileURLWithPath: "\(base)/first/audit.json")))
+        #expect(json.entries.count == 6 && json.entries.allSatisfy { ["Sgd", "SgdWithMomentum", "Adam"].contains($0.mutant.contract) })
+        #expect(json.overall.killed >= 1, "the optimizer checks kill some of these mutants: \(reports[0])")
+        #expect(json.entries.allSatisfy { $0.shouldCatch == ["TestOptimizers2", "HiddenOptimizers"] })
+        for survivor in json.entries where survivor.outcome == .survived {
+            #expect(reports[0].contains("- \(survivor.mutant.lineBefore)") && survivor.triage != nil, "\(survivor)")
+        }
+        for killed in json.entries where killed.outcome == .killed {
+            #expect(killed.message?.isEmpty == false && !killed.killedBy.isEmpty, "\(killed)")
+        }
+    }
+}
