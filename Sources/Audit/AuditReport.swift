@@ -54,6 +54,25 @@ public struct AuditReport: Codable, Equatable, Sendable {
     public var overall: Tally
     public var byContract: [String: Tally]
     public var byGroup: [String: Int]
+    /// The exercise's stated requirements and this rubric's checks for each (empty: none checks it).
+    public var requirements: [RequirementRow] = []
+
+    public struct RequirementRow: Codable, Equatable, Sendable {
+        public var id: String
+        public var text: String
+        public var checks: [String]
+        public var accepted: String?
+    }
+
+    /// The requirements of the exercises whose groups `rubricGroups` uses, with the checks of those groups.
+    public static func requirementRows(rubricGroups: [String]) -> [RequirementRow] {
+        let groups = Set(rubricGroups)
+        func group(_ check: String) -> String { String(check.prefix { $0 != "." }) }
+        return [Requirement.exercise2, Requirement.hw5]
+            .filter { exercise in exercise.contains { $0.checks.contains { groups.contains(group($0)) } } }
+            .flatMap { $0 }
+            .map { RequirementRow(id: $0.id, text: $0.text, checks: $0.checks.filter { groups.contains(group($0)) }, accepted: $0.accepted) }
+    }
 
     /// Classifies every mutant against the reference's own results.
     public static func make(rubric: String, reference: String, generated: Int, original: [CheckResult],
@@ -77,7 +96,7 @@ public struct AuditReport: Codable, Equatable, Sendable {
                 outcome = .killed
             }
             for group in Set(broken.map(\.group)) where outcome == .killed { byGroup[group, default: 0] += 1 }
-            let message = broken.first?.message.split(separator: "\n").first.map(String.init) ?? failure.map { String($0.prefix(200)) }
+            let message = broken.first.map { summary(of: $0.message) } ?? failure.map { String($0.prefix(200)) }
             entries.append(Entry(mutant: mutant, outcome: outcome, killedBy: broken.map(\.id), message: outcome == .survived ? nil : message,
                                  shouldCatch: shouldCatch(mutant), triage: nil, likelyEquivalent: false))
         }
@@ -86,6 +105,12 @@ public struct AuditReport: Codable, Equatable, Sendable {
                                  checksThatKillNothing: silent, overall: Tally(), byContract: [:], byGroup: byGroup)
         report.tally()
         return report
+    }
+
+    /// A failure message in one line: its first two lines (`expected: …` / `got: …`, or the
+    /// error and its detail), which is what points at the bug.
+    public static func summary(of message: String) -> String {
+        message.split(separator: "\n").prefix(2).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " / ")
     }
 
     /// Recounts the tallies (after triage marked likely equivalents).
@@ -142,6 +167,15 @@ public struct AuditReport: Codable, Equatable, Sendable {
             let mutant = entry.mutant
             let checks = entry.killedBy.prefix(3).joined(separator: ", ") + (entry.killedBy.count > 3 ? " +\(entry.killedBy.count - 3)" : "")
             lines.append("| \(mutant.id) | \(mutant.file):\(mutant.line) | `\(Self.cell(mutant.before))` → `\(Self.cell(mutant.after.isEmpty ? "(removed)" : mutant.after))` | \(checks) | \(Self.cell(entry.message ?? "")) |")
+        }
+        if !requirements.isEmpty {
+            let unchecked = requirements.filter(\.checks.isEmpty)
+            lines += ["", "## Requirements and the checks of this rubric that test them", "",
+                      "| requirement | checks | accepted answers |", "|---|---|---|"]
+            for row in requirements {
+                lines.append("| \(Self.cell(row.text)) (`\(row.id)`) | \(row.checks.isEmpty ? "**none**" : row.checks.map { "`\($0)`" }.joined(separator: ", ")) | \(Self.cell(row.accepted ?? "")) |")
+            }
+            lines += ["", "Requirements no check of this rubric tests: \(unchecked.isEmpty ? "none" : unchecked.map { "`\($0.id)`" }.joined(separator: ", "))."]
         }
         let uncompiled = entries.filter { $0.outcome == .doesNotCompile }.map(\.mutant.id)
         lines += ["", "Do not compile (not counted): \(uncompiled.isEmpty ? "none" : uncompiled.joined(separator: ", "))."]

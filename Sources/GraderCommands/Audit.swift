@@ -106,6 +106,7 @@ extension GraderCommand {
                     return (mutant, graded?.row.status ?? "error", graded?.row.failure, graded?.results ?? [])
                 },
                 shouldCatch: { ContractGroups.groups(for: $0.contract, in: groupNames) })
+            report.requirements = AuditReport.requirementRows(rubricGroups: groupNames)
             try triage(&report, rubric: loaded, reference: reference, out: out, executable: executable)
             try OutputFolder.write(report.markdown(), to: "\(out)/audit.md", option: "--out")
             try OutputFolder.write(try report.json(), to: "\(out)/audit.json", option: "--out")
@@ -207,7 +208,8 @@ extension GraderCommand {
                 let covering = Set(ContractGroups.allGroups(for: mutant.contract)).intersection(probes)
                 let results = graded.results.filter { covering.contains($0.group) }
                 if let apart = results.first(where: { $0.status != .passed }) {
-                    report.entries[index].triage = "not equivalent: \(apart.id) with 32 cases tells it apart (\(apart.message.split(separator: "\n").first ?? "")); the rubric misses it"
+                    let got = apart.message.split(separator: "\n").first { $0.hasPrefix("got:") }.map(String.init) ?? AuditReport.summary(of: apart.message)
+                    report.entries[index].triage = "not equivalent: \(apart.id) with 32 cases tells it apart (\(got.prefix(300))); the rubric misses it"
                 } else if !results.isEmpty {
                     report.entries[index].triage = "likely equivalent: \(covering.sorted().joined(separator: ", ")) with 32 cases on another seed give the reference's outputs"
                     report.entries[index].likelyEquivalent = true

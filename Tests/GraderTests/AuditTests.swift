@@ -59,6 +59,39 @@ import Testing
         #expect(Set(all.map(\.contract)).filter { ContractGroups.allGroups(for: $0).isEmpty }.isEmpty, "\(Set(all.map(\.contract)))")
     }
 
+    /// Every requirement names checks that exist; each rubric lists the requirements it leaves unchecked.
+    @Test func requirementsNameRealChecks() {
+        for requirement in Requirement.all {
+            #expect(!requirement.checks.isEmpty, "\(requirement.id)")
+            for check in requirement.checks { #expect(CheckCatalog.check(id: check) != nil, "\(requirement.id): \(check) is not a check") }
+        }
+        let publicRows = AuditReport.requirementRows(rubricGroups: ["TestOptimizers2", "TestInitializers", "TestConv"])
+        #expect(publicRows.count == 26 && !publicRows.contains { $0.id.hasPrefix("hw5") })
+        #expect(publicRows.first { $0.id == "init.constant" }?.checks == [], "only hidden probes and TestNeuralNetwork2 test Constant")
+        #expect(publicRows.first { $0.id == "opt.adam" }?.checks == ["TestOptimizers2.adam"])
+    }
+
+    /// Issue 12, point 5: a killed mutant's message names its own contract. A Constant that does
+    /// not fill was reported as appendLayer's bug; a batch-mean loss was told to look at ε.
+    @Test(arguments: [
+        ("Initializers.swift", "Tensor(repeating: value, shape: weightsShape)", "Tensor(zeros: weightsShape)",
+         "TestNeuralNetwork2.appendLayer", "fix Constant"),
+        ("Loss.swift", "        return loss\n", "        return loss / Double(predictionTensor.shape[0])\n",
+         "TestCrossEntropyLoss.highLoss", "your loss is the batch mean"),
+    ])
+    func hintsNameTheContractThatIsWrong(file: String, find: String, replace: String, check: String, words: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hint-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(atPath: TestSupport.repository + "/reference", toPath: folder)
+        try? FileManager.default.removeItem(atPath: folder + "/.build")
+        let path = folder + "/Sources/Submission/" + file
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.components(separatedBy: find).count == 2, "\(find) occurs once in \(file)")
+        try text.replacingOccurrences(of: find, with: replace).write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try TestSupport.supervisor(atPath: folder).run(check: check, seed: 1337)
+        #expect(result.status == .failed && result.message.contains(words), "\(result.message)")
+    }
+
     /// The oracle of hw5's loss is log-sum-exp: for x = (800, 0, 1), class 1, the loss is 800
     /// (a log of the underflowed probability gives +inf, 0·log 0 gives NaN).
     @Test func theLossOracleHoldsWhereACorrectStudentDoes() {

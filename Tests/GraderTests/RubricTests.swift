@@ -101,7 +101,7 @@ import Testing
             #expect(reason?.contains(item.reason) == true, "\(item.groups) \(item.extra): \(reason ?? "accepted")")
         }
         // The shipped rubrics are all valid.
-        for name in ["exercise2", "hw5", "course-hidden"] {
+        for name in ["exercise2", "hw5", "course-hidden", "hw5-hidden"] {
             #expect(refusal(TestSupport.repository + "/rubric/\(name).json") == nil, "\(name)")
         }
     }

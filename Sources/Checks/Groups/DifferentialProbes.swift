@@ -202,6 +202,30 @@ enum DifferentialProbes {
                 CheckArtifacts.add(name(index) + ".config", shape: [5], values: [height, width, c1, c2, k].map(Double.init))
             }
         },
+        Check("layers", "hw5 fc, lossCrossEntropySoftmax, relu and pool2x2 with their backwards on random sizes") { registry in
+            let f = try require(registry.functional, "Functional")
+            let random = RandomSource(seed: CheckEnvironment.seed &+ 9)
+            for index in 0..<cases {
+                let (m, n) = (1 + random.integer(below: 8), 2 + random.integer(below: 8))
+                let (x, w, b) = (random.normal(shape: [m, 1]), random.normal(shape: [n, m]), random.normal(shape: [n, 1]))
+                CheckArtifacts.add(name(index) + ".fc", try f.fc(x: x, w: w, b: b))
+                let (dlDx, dlDw, dlDb) = try f.fcBackward(dlDy: random.normal(shape: [n, 1]), x: x, w: w, b: b)
+                CheckArtifacts.add(name(index) + ".fcBackward.dlDx", dlDx)
+                CheckArtifacts.add(name(index) + ".fcBackward.dlDw", dlDw)
+                CheckArtifacts.add(name(index) + ".fcBackward.dlDb", dlDb)
+                var label = Tensor(zeros: [n, 1])
+                label[random.integer(below: n), 0] = 1
+                let (loss, dlDLogits) = try f.lossCrossEntropySoftmax(x: random.normal(shape: [n, 1]) * 3, y: label)
+                CheckArtifacts.add(name(index) + ".loss", shape: [1], values: [loss])
+                CheckArtifacts.add(name(index) + ".loss.dlDx", dlDLogits)
+                let image = random.normal(shape: [2 * (1 + random.integer(below: 4)), 2 * (1 + random.integer(below: 4)), 1 + random.integer(below: 3)])
+                CheckArtifacts.add(name(index) + ".relu", try f.relu(image))
+                CheckArtifacts.add(name(index) + ".reluBackward", try f.reluBackward(dlDy: random.normal(shape: image.shape), x: image))
+                let pooled = try f.pool2x2(image)
+                CheckArtifacts.add(name(index) + ".pool2x2", pooled)
+                CheckArtifacts.add(name(index) + ".pool2x2Backward", try f.pool2x2Backward(dlDy: random.normal(shape: pooled.shape), x: image))
+            }
+        },
     ])
 
     /// The other layers of exercise 2, which the public tests check on one or two fixed shapes.

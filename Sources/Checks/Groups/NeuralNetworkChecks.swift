@@ -52,6 +52,10 @@ enum NeuralNetworkChecks {
                        expected: "two different optimizer objects", got: first.optimizer == nil ? "no optimizer set" : "the same object",
                        hint: "give each trainable layer optimizer.copy(), never the network's object itself")
             let weights = first.weights.scalars + second.weights.scalars
+            // A Constant that does not fill is Constant's bug, not appendLayer's (issue 12).
+            let constant = try require(registry.constant, "Constant")(0.123).initialize(weightsShape: [2, 1], fanIn: 1, fanOut: 1)
+            try expect(constant.scalars.allSatisfy { $0 == 0.123 }, expected: "Constant(0.123).initialize(weightsShape: [2, 1], …) = [0.123, 0.123]",
+                       got: "\(constant.scalars)", hint: "Constant fills every value of weightsShape with its value: fix Constant (appendLayer was not tested yet)")
             try expect(weights.allSatisfy { $0 == 0.123 }, expected: "all weights 0.123 (Constant(0.123) for weights and bias)",
                        got: "\(weights)", hint: "appendLayer calls initialize(weightsInitializer:biasInitializer:) on trainable layers")
         },
