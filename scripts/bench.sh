@@ -261,7 +261,7 @@ done
 echo "Audit: grader audit on the shipped rubrics at the default limit, --jobs 2…" >&2
 # Issue 12: how strong each rubric is (mutants of the reference graded with it) and what it costs.
 audit_rows=""
-for rubric_name in exercise2 hw5 course-hidden; do
+for rubric_name in exercise2 hw5 course-hidden hw5-hidden; do
   start=$(now)
   "$GRADER" audit --rubric "$rubric_name" --reference reference --jobs 2 --out "$scratch/audit-$rubric_name" >/dev/null 2>"$scratch/audit-$rubric_name.log"
   audit_seconds=$(elapsed "$start" "$(now)")
