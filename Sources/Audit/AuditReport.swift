@@ -13,6 +13,8 @@ public struct AuditReport: Codable, Equatable, Sendable {
         case survived
         /// The mutant does not compile (counted apart).
         case doesNotCompile = "does not compile"
+        /// The grader failed on it (status `error`): counted apart, graded again on the next run.
+        case notGraded = "not graded"
     }
 
     public struct Entry: Codable, Equatable, Sendable {
@@ -37,6 +39,7 @@ public struct AuditReport: Codable, Equatable, Sendable {
         public var likelyEquivalent = 0
         public var timedOut = 0
         public var doesNotCompile = 0
+        public var notGraded = 0
         /// killed / (killed + survived − likely equivalent); timed-out and uncompilable mutants
         /// are left out of both.
         public var score: Double? {
@@ -88,6 +91,8 @@ public struct AuditReport: Codable, Equatable, Sendable {
             let outcome: Outcome
             if status == "not gradable", failure?.contains("compile") == true {
                 outcome = .doesNotCompile
+            } else if status == "error" || status == "in progress" {
+                outcome = .notGraded
             } else if broken.isEmpty && status == "graded" {
                 outcome = .survived
             } else if !broken.isEmpty && broken.allSatisfy({ $0.message.hasPrefix("timed out") || $0.message.hasPrefix("not run") }) {
@@ -126,6 +131,7 @@ public struct AuditReport: Codable, Equatable, Sendable {
                 case .survived: tally.survived += 1; if entry.likelyEquivalent { tally.likelyEquivalent += 1 }
                 case .timedOut: tally.timedOut += 1
                 case .doesNotCompile: tally.doesNotCompile += 1
+                case .notGraded: tally.notGraded += 1
                 }
                 if let key { byContract[key] = tally } else { overall = tally }
             }
@@ -143,7 +149,7 @@ public struct AuditReport: Codable, Equatable, Sendable {
     public func markdown() -> String {
         var lines = ["# Audit of \(rubric)", "",
                      "Mutants of `\(reference)` (one source edit each, in code the rubric's groups test), graded with the rubric: \(entries.count) of \(generated), spread evenly over the sites.", "",
-                     "**Mutation score: \(Self.percent(overall))** (killed / (killed + survived − likely equivalent)): \(overall.killed) killed, \(overall.survived) survived (\(overall.likelyEquivalent) likely equivalent), counted apart: \(overall.timedOut) timed out, \(overall.doesNotCompile) do not compile.", "",
+                     "**Mutation score: \(Self.percent(overall))** (killed / (killed + survived − likely equivalent)): \(overall.killed) killed, \(overall.survived) survived (\(overall.likelyEquivalent) likely equivalent), counted apart: \(overall.timedOut) timed out, \(overall.doesNotCompile) do not compile\(overall.notGraded > 0 ? ", \(overall.notGraded) not graded (the grader failed on them: run the audit again)" : "").", "",
                      "| contract | mutants | killed | survived | likely equivalent | timed out | do not compile | score |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for (contract, tally) in byContract.sorted(by: { $0.key < $1.key }) {
             lines.append("| \(contract) | \(tally.mutants) | \(tally.killed) | \(tally.survived) | \(tally.likelyEquivalent) | \(tally.timedOut) | \(tally.doesNotCompile) | \(Self.percent(tally)) |")

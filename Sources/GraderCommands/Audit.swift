@@ -29,7 +29,8 @@ extension GraderCommand {
             that should have caught it, checks that kill nothing, each killed mutant's message) and \
             OUT/audit.json. The same reference and rubric give the same mutants and the same report.
 
-            Exit codes: 0 the audit is written; 1 it could not run (the message says why); 64 bad arguments.
+            Exit codes: 0 the audit is written; 1 it could not run, or the grader failed on some \
+            mutants (the report is written without them; rerun to grade them); 64 bad arguments.
             """)
 
         @Option(help: "The rubric to audit: a file or a bundled rubric's name (exercise2, hw5, course-hidden).")
@@ -111,6 +112,10 @@ extension GraderCommand {
             try OutputFolder.write(report.markdown(), to: "\(out)/audit.md", option: "--out")
             try OutputFolder.write(try report.json(), to: "\(out)/audit.json", option: "--out")
             print(Self.summary(report, seconds: Date().timeIntervalSince(started), out: self.out))
+            let failed = report.entries.filter { $0.outcome == .notGraded }.map(\.mutant.id)
+            if !failed.isEmpty {
+                throw HarnessFailure("\(failed.count) mutant(s) could not be graded because of the grader (\(failed.joined(separator: ", "))): run the same command again to grade them")
+            }
         }
 
         /// The report's headline and its survivors, one line each.
