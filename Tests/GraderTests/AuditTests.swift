@@ -92,6 +92,27 @@ import Testing
         #expect(result.status == .failed && result.message.contains(words), "\(result.message)")
     }
 
+    /// Issue 12, point 4: where the exercise leaves a choice, every accepted answer passes. Tied
+    /// maxima in pooling: routing to the last maximum of a window instead of the first passes
+    /// every pooling check (the requirement `pool.routing` says any one position is accepted).
+    @Test func aCorrectChoiceTheExerciseLeavesOpenPasses() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("variant-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(atPath: TestSupport.repository + "/reference", toPath: folder)
+        try? FileManager.default.removeItem(atPath: folder + "/.build")
+        let path = folder + "/Sources/Submission/Pooling.swift"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.components(separatedBy: "if x[index] > x[best] { best = index }").count == 2)
+        try text.replacingOccurrences(of: "if x[index] > x[best] { best = index }", with: "if x[index] >= x[best] { best = index }")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let supervisor = try TestSupport.supervisor(atPath: folder)
+        for check in CheckCatalog.group(named: "TestPooling")!.checks {
+            let result = try supervisor.run(check: "TestPooling.\(check.name)", seed: 1337)
+            #expect(result.status == .passed, "\(check.name): \(result.message)")
+        }
+        #expect(Requirement.all.first { $0.id == "pool.routing" }?.accepted?.contains("any one position") == true)
+    }
+
     /// The oracle of hw5's loss is log-sum-exp: for x = (800, 0, 1), class 1, the loss is 800
     /// (a log of the underflowed probability gives +inf, 0·log 0 gives NaN).
     @Test func theLossOracleHoldsWhereACorrectStudentDoes() {
