@@ -63,7 +63,11 @@ import Testing
             ("gradescope", ["gradescope", "--rubric", "course-hidden", "--reference", "reference", "--out", Self.base + "/autograder.zip"]),
             ("batch", ["batch", Self.base + "/course", "--rubric", "exercise2", "--jobs", "1", "--out", Self.base + "/batch-out"]
                 + (BatchTests.sandboxUsable ? [] : ["--no-sandbox"])),
+            ("export", ["export", "--format", "canvas", "--roster", Self.base + "/roster.csv", "--grades", Self.base + "/batch-out", Self.base + "/canvas.csv"]),
+            ("audit", ["audit", "--rubric", "exercise2", "--limit", "2", "--jobs", "1", "--out", Self.base + "/audit"]
+                + (BatchTests.sandboxUsable ? [] : ["--no-sandbox"])),
         ]
+        try "Student,ID,SIS Login ID\nPat,1,partial\n".write(toFile: Self.base + "/roster.csv", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: Self.base + "/course", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: reference, toPath: Self.base + "/course/partial.zip")
         for (label, arguments) in commands {
@@ -86,7 +90,8 @@ import Testing
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, process.isRunning {
             started = ProcessTreeCPU.descendants(of: process.processIdentifier)
-            if try started.contains(where: { try String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8).contains("swift-frontend") }) { break }
+            // A process listed a moment ago may be gone already: it is then not the frontend.
+            if started.contains(where: { (try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8))?.contains("swift-frontend") == true }) { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
         #expect(!started.isEmpty, "the compiler started")
