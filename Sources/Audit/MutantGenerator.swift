@@ -55,15 +55,20 @@ public enum MutantGenerator {
 
     /// Writes a copy of the reference at `folder` with `mutant` applied into `target`.
     public static func write(_ mutant: Mutant, of folder: String, to target: String) throws {
+        try copySources(of: folder, to: target)
+        let path = target + "/" + mutant.file
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes.replaceSubrange(mutant.offset..<(mutant.offset + mutant.length), with: Array(mutant.replacement.utf8))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Copies the package at `folder` to `target` (replacing it), without its `.build`.
+    public static func copySources(of folder: String, to target: String) throws {
         let fileManager = FileManager.default
         try? fileManager.removeItem(atPath: target)
         try fileManager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try fileManager.copyItem(atPath: folder, toPath: target)
         try? fileManager.removeItem(atPath: target + "/.build")
-        let path = target + "/" + mutant.file
-        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        bytes.replaceSubrange(mutant.offset..<(mutant.offset + mutant.length), with: Array(mutant.replacement.utf8))
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
     }
 
     // MARK: Finding sites

@@ -140,11 +140,7 @@ extension GraderCommand {
             for stale in try FileManager.default.contentsOfDirectory(atPath: folder) where !wanted.contains(stale) {
                 try FileManager.default.removeItem(atPath: "\(folder)/\(stale)")
             }
-            if original {
-                try? FileManager.default.removeItem(atPath: "\(folder)/original")
-                try FileManager.default.copyItem(atPath: reference, toPath: "\(folder)/original")
-                try? FileManager.default.removeItem(atPath: "\(folder)/original/.build")
-            }
+            if original { try MutantGenerator.copySources(of: reference, to: "\(folder)/original") }
             for mutant in mutants { try MutantGenerator.write(mutant, of: reference, to: "\(folder)/\(mutant.id)") }
         }
 

@@ -82,8 +82,7 @@ import Testing
     func hintsNameTheContractThatIsWrong(file: String, find: String, replace: String, check: String, words: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hint-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.copyItem(atPath: TestSupport.repository + "/reference", toPath: folder)
-        try? FileManager.default.removeItem(atPath: folder + "/.build")
+        try GraderSourcesCopy.copyFolder(TestSupport.repository + "/reference", to: folder)
         let path = folder + "/Sources/Submission/" + file
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.components(separatedBy: find).count == 2, "\(find) occurs once in \(file)")
@@ -98,8 +97,7 @@ import Testing
     @Test func aCorrectChoiceTheExerciseLeavesOpenPasses() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("variant-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.copyItem(atPath: TestSupport.repository + "/reference", toPath: folder)
-        try? FileManager.default.removeItem(atPath: folder + "/.build")
+        try GraderSourcesCopy.copyFolder(TestSupport.repository + "/reference", to: folder)
         let path = folder + "/Sources/Submission/Pooling.swift"
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.components(separatedBy: "if x[index] > x[best] { best = index }").count == 2)
