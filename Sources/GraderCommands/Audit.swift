@@ -90,9 +90,7 @@ extension GraderCommand {
             FileHandle.standardError.write(Data("\(chosen.count) of \(all.count) mutants of \(self.reference) in code \(URL(fileURLWithPath: rubricPath).lastPathComponent) tests\n".utf8))
 
             // Graded as a batch grades students, with the reference itself as `original`.
-            var auditRubric = loaded
-            auditRubric.limits.checkTimeoutSeconds = min(loaded.limits.checkTimeoutSeconds, 3)
-            auditRubric.limits.submissionSeconds = min(loaded.limits.submissionBudgetSeconds, 60)
+            let auditRubric = Self.tightened(loaded)
             let mutantsFolder = "\(out)/mutants"
             try write(chosen, of: reference, original: true, into: mutantsFolder)
             let rows = try grade(folder: mutantsFolder, rubric: auditRubric, name: "rubric.json", out: out, batch: "batch", reference: reference, executable: executable)
@@ -116,6 +114,15 @@ extension GraderCommand {
             if !failed.isEmpty {
                 throw HarnessFailure("\(failed.count) mutant(s) could not be graded because of the grader (\(failed.joined(separator: ", "))): run the same command again to grade them")
             }
+        }
+
+        /// The rubric with an audit's time limits: 3 s a check, 60 s a mutant (a mutated loop
+        /// bound must not cost the rubric's full budget).
+        static func tightened(_ rubric: Rubric) -> Rubric {
+            var tightened = rubric
+            tightened.limits.checkTimeoutSeconds = min(rubric.limits.checkTimeoutSeconds, 3)
+            tightened.limits.submissionSeconds = min(rubric.limits.submissionBudgetSeconds, 60)
+            return tightened
         }
 
         /// The report's headline and its survivors, one line each.
@@ -186,7 +193,7 @@ extension GraderCommand {
             }
             let triaged = survivors.filter { !Set(ContractGroups.allGroups(for: $0.contract)).isDisjoint(with: probes) }
             guard !triaged.isEmpty else { return }
-            var triageRubric = rubric
+            var triageRubric = Self.tightened(rubric)
             triageRubric.title = "equivalence triage of \(rubric.title)"
             triageRubric.seed = rubric.seed &+ 7919
             triageRubric.groups = probes.map { name in
@@ -197,8 +204,6 @@ extension GraderCommand {
             }
             triageRubric.totalPercent = Double(probes.count)
             triageRubric.publicRubric = nil
-            triageRubric.limits.checkTimeoutSeconds = min(rubric.limits.checkTimeoutSeconds, 3)
-            triageRubric.limits.submissionSeconds = min(rubric.limits.submissionBudgetSeconds, 60)
             try write(triaged, of: reference, original: false, into: "\(out)/triage")
             FileHandle.standardError.write(Data("triage: \(triaged.count) survivors against \(probes.joined(separator: ", ")) with 32 cases on another seed\n".utf8))
             let rows = try grade(folder: "\(out)/triage", rubric: triageRubric, name: "triage-rubric.json", out: out, batch: "triage-batch",

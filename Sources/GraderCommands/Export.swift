@@ -25,7 +25,7 @@ extension GraderCommand {
             """)
 
         @Option(help: "canvas, moodle or csv.")
-        var format: Format
+        var format: GradeExport.Format
 
         @Option(help: "The course roster: the LMS's gradebook export, Gradescope's scores CSV, or any CSV with an identifier column.")
         var roster: String
@@ -45,10 +45,6 @@ extension GraderCommand {
         @Argument(help: "The import file to write.")
         var out: String
 
-        enum Format: String, ExpressibleByArgument, CaseIterable {
-            case canvas, moodle, csv
-        }
-
         enum Missing: String, ExpressibleByArgument, CaseIterable {
             case blank, zero
         }
@@ -65,13 +61,12 @@ extension GraderCommand {
             let gradebookPath = Self.gradebook(at: grades)
             let gradebook = try Self.table(gradebookPath, what: "the gradebook")
             let rosterTable = GradeExport.roster(try Self.table(roster, what: "the roster"))
-            let exportFormat = GradeExport.Format(rawValue: format.rawValue)!
             let written: CSVTable
             let matching: GradeExport.Matching
             do {
                 let graded = try GradeExport.grades(fromGradebook: gradebook)
                 matching = try GradeExport.match(graded, roster: rosterTable)
-                written = try GradeExport.table(exportFormat, roster: rosterTable, matching: matching,
+                written = try GradeExport.table(format, roster: rosterTable, matching: matching,
                                                 options: .init(assignment: assignment, pointsPossible: pointsPossible, missingAsZero: missing == .zero))
             } catch let failure as GradeExport.Failure {
                 switch failure {
@@ -86,13 +81,13 @@ extension GraderCommand {
             FileHandle.standardError.write(Data(("wrote \(out): \(rosterTable.rows.count) students, \(matching.byRow.count) with a grade, "
                 + "\(withoutSubmission) without a submission (\(missing == .zero ? "0" : "left blank; --missing zero gives them 0"))\n").utf8))
             guard !matching.unmatched.isEmpty else { return }
-            if exportFormat != .csv {
+            if format != .csv {
                 let list = CSVTable(header: ["submission", "status", "total", "maximum", "reason"],
-                                    rows: matching.unmatched.map { [$0.id, $0.status, $0.total.map { String($0) } ?? "", $0.maximum.map { String($0) } ?? "", $0.reason] })
+                                    rows: matching.unmatched.map { [$0.id, $0.status, $0.total.map(GradeExport.number) ?? "", $0.maximum.map(GradeExport.number) ?? "", $0.reason] })
                 try OutputFolder.write(list.text, to: unmatchedPath, option: "the output file")
             }
             FileHandle.standardError.write(Data(("\(matching.unmatched.count) submission\(matching.unmatched.count == 1 ? "" : "s") matched no student in \(roster)"
-                + (exportFormat == .csv ? " (rows at the end of \(out))" : " (listed in \(unmatchedPath))") + ": "
+                + (format == .csv ? " (rows at the end of \(out))" : " (listed in \(unmatchedPath))") + ": "
                 + matching.unmatched.map(\.id).joined(separator: ", ")
                 + "\n  add them to the roster (or rename the files to a roster ID or email) and export again\n").utf8))
             throw ExitCode(3)
@@ -120,3 +115,5 @@ extension GraderCommand {
         }
     }
 }
+
+extension GradeExport.Format: ExpressibleByArgument {}

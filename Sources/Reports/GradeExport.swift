@@ -156,6 +156,8 @@ public enum GradeExport {
             guard let points = options.pointsPossible, let maximum = grade.maximum, maximum > 0 else { return number(total) }
             return number(total / maximum * points)
         }
+        /// What `score` is out of: the assignment's points when scaled, else the gradebook's maximum.
+        func maximum(_ grade: Grade) -> String { options.pointsPossible.map(number) ?? grade.maximum.map(number) ?? "" }
         switch format {
         case .canvas, .moodle:
             let wanted = format == .canvas ? ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -176,19 +178,18 @@ public enum GradeExport {
             let header = roster.header + ["submission", "status", "score", "maximum", "reason"]
             var rows = roster.rows.indices.map { row -> [String] in
                 let grade = matching.byRow[row]
-                return roster.rows[row] + [grade?.id ?? "", grade?.status ?? "no submission", score(grade),
-                                           grade.map { options.pointsPossible.map(number) ?? $0.maximum.map(number) ?? "" } ?? "", grade?.reason ?? ""]
+                return roster.rows[row] + [grade?.id ?? "", grade?.status ?? "no submission", score(grade), grade.map(maximum) ?? "", grade?.reason ?? ""]
             }
             // Not in the roster: kept, with empty roster fields, so nobody's grade is lost.
             rows += matching.unmatched.map { grade in
                 Array(repeating: "", count: roster.header.count)
-                    + [grade.id, "not in roster", score(grade), options.pointsPossible.map(number) ?? grade.maximum.map(number) ?? "", grade.reason]
+                    + [grade.id, "not in roster", score(grade), maximum(grade), grade.reason]
             }
             return CSVTable(header: header, rows: rows)
         }
     }
 
-    static func number(_ value: Double) -> String {
+    public static func number(_ value: Double) -> String {
         let rounded = (value * 100).rounded() / 100
         guard rounded != rounded.rounded() else { return String(Int(rounded)) }
         var text = String(format: "%.2f", rounded)
