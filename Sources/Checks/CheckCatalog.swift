@@ -15,10 +15,11 @@ public enum CheckCatalog {
         ActivationChecks.softMax,
         ActivationChecks.crossEntropy,
         SoftConvChecks.group,
-    ] + FunctionalChecks.groups + TrainingChecks.groups + DifferentialProbes.groups + [ProtocolBenchmark.group]
+    ] + FunctionalChecks.groups + TrainingChecks.groups + DifferentialProbes.groups + ModularChecks.groups
+        + [ModularProbes.group, ProtocolBenchmark.group]
 
     /// The groups that compare a submission's outputs with the reference's (hidden probes).
-    public static let differentialGroups: [String] = DifferentialProbes.groups.map(\.name)
+    public static let differentialGroups: [String] = DifferentialProbes.groups.map(\.name) + [ModularProbes.group.name]
 
     /// The group named `name`.
     public static func group(named name: String) -> CheckGroup? {

@@ -35,7 +35,7 @@ extension CheckCatalog {
 
     /// Every problem, in rubric order (empty when the rubric is sound).
     public static func problems(in rubric: Rubric) -> [String] {
-        let probes = Set(DifferentialProbes.groups.map(\.name))
+        let probes = Set(CheckCatalog.differentialGroups)
         var problems: [String] = []
         for (index, entry) in rubric.groups.enumerated() {
             let key = "groups[\(index)]"

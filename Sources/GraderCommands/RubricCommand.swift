@@ -46,12 +46,15 @@ extension GraderCommand {
                 let parameters = (group.parameters ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \(number($0.value))" }.joined(separator: ", ")
                 let kind = group.isDiagnostic ? "diagnostic, not scored"
                     : (group.visibility ?? "visible") + (group.differential == true ? ", compared with the reference" : "")
+                        + (group.isExtraCredit ? ", extra credit" : "")
                 lines.append("| \(group.name) | \(group.isDiagnostic ? "–" : number(group.percent)) | \(kind) | \(checks) | \(parameters) |")
             }
-            let scored = rubric.groups.filter { !$0.isDiagnostic }.reduce(0) { $0 + $1.percent }
+            let scored = rubric.groups.filter { !$0.isDiagnostic && !$0.isExtraCredit }.reduce(0) { $0 + $1.percent }
+            let extra = rubric.groups.filter(\.isExtraCredit).reduce(0) { $0 + $1.percent }
             let limits = rubric.limits
             let intake = rubric.extractionLimits
-            lines += ["", "total: \(number(scored)) % = \(number(rubric.examPercentage * scored / 100)) exam points (100 % = \(number(rubric.examPercentage)))",
+            lines += ["", "total: \(number(scored)) %" + (extra > 0 ? " (+ \(number(extra)) % extra credit)" : "")
+                        + " = \(number(rubric.examPercentage * scored / 100)) exam points (100 % = \(number(rubric.examPercentage)))",
                       "seed: \(rubric.seed)",
                       "limits: \(number(limits.checkTimeoutSeconds)) s per check, \(number(limits.submissionBudgetSeconds)) s per submission, "
                         + "\(number(limits.compileTimeoutSeconds)) s to compile, \(limits.treeMemoryMiB) MiB memory, \(limits.processLimit) processes, \(limits.diskLimitMiB) MiB disk",

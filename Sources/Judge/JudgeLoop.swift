@@ -49,6 +49,10 @@ public enum JudgeLoop {
             guard let connection else { throw WorkerConnection.WorkerLost(description: "no worker") }
             return try remoteTraining(connection, model: model, parameters: parameters)
         }
+        CheckEnvironment.jobRunner = { name, _, argument in
+            guard let connection else { throw WorkerConnection.WorkerLost(description: "no worker") }
+            return try connection.exerciseValue(try connection.call(0, "job", [.string(name), try connection.wireValue(argument)]))
+        }
 
         while let line = readLine() {
             guard let request = try? WorkerMessageCoding.decoder.decode(WorkerRequest.self, from: Data(line.utf8)) else { continue }

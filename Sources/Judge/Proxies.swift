@@ -249,6 +249,55 @@ extension ObjectKind {
         case .loss: return RemoteLoss.self
         case .network: return RemoteNetwork.self
         case .functional: return RemoteFunctional.self
+        case .callable: return RemoteCallable.self
+        }
+    }
+}
+
+/// A function-set contract (or an object one returned) in the worker: every `call` is one call
+/// there. The exercise's typed client sits on top (e.g. `ModularClient`).
+final class RemoteCallable: RemoteObject, CallableContract {
+    static let contractName = ""
+
+    func call(_ method: String, _ arguments: [ExerciseValue]) throws -> ExerciseValue {
+        try connection.exerciseValue(try connection.call(reference.id, method, try arguments.map(connection.wireValue)))
+    }
+}
+
+extension WorkerConnection {
+    /// A value as the checks read it; worker objects become proxies.
+    func exerciseValue(_ value: WireValue) throws -> ExerciseValue {
+        switch value {
+        case .none: return .none
+        case .bool(let flag): return .bool(flag)
+        case .int(let number): return .int(number)
+        case .double(let number): return .double(number)
+        case .string(let text): return .string(text)
+        case .tensor(let tensor): return .tensor(tensor)
+        case .list(let items): return .list(try items.map(exerciseValue))
+        case .object(let reference) where reference.kind == .callable:
+            return .object(try object(value) as! RemoteCallable)
+        case .object, .exported:
+            throw CheckFailure(expected: "data or an object the contract returns", got: Self.describe(value), hint: "keep the contract's return types")
+        }
+    }
+
+    /// An argument as it travels: a proxy by its handle. The judge's own objects are not passed
+    /// to function-set contracts (their data is).
+    func wireValue(_ value: ExerciseValue) throws -> WireValue {
+        switch value {
+        case .none: return .none
+        case .bool(let flag): return .bool(flag)
+        case .int(let number): return .int(number)
+        case .double(let number): return .double(number)
+        case .string(let text): return .string(text)
+        case .tensor(let tensor): return .tensor(tensor)
+        case .list(let items): return .list(try items.map(wireValue))
+        case .object(let object):
+            guard let proxy = object as? RemoteCallable, proxy.connection === self else {
+                throw CheckFailure(expected: "an object of this worker", got: "\(type(of: object))", hint: "a grader fault: only pass back what the submission returned")
+            }
+            return .object(proxy.reference)
         }
     }
 }

@@ -31,6 +31,8 @@ public struct ObjectReference: Equatable, Hashable, Sendable {
 /// The contract an object serves; decides which proxy (judge) or stub (worker) stands for it.
 public enum ObjectKind: UInt8, Sendable, CaseIterable {
     case initializer = 1, optimizer, layer, pooling, fullyConnected, conv, loss, network, functional, dataLayer
+    /// A function-set contract or an object it returned (``ExerciseKit/Callable``): called by method name.
+    case callable
 }
 
 /// An error thrown by the code on the other side, as it travels.
@@ -63,6 +65,7 @@ public struct ThrownError: Error, Equatable, Sendable, CustomStringConvertible {
             case .invalidShape(let what): self.init(kind: .invalidShape, message: what)
             }
         case let thrown as ThrownError: self = thrown
+        case let call as CallError: self.init(kind: .badCall, message: call.description)
         default: self.init(kind: .other, message: String(describing: error))
         }
     }

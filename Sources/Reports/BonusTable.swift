@@ -10,7 +10,7 @@ public enum BonusTable {
         let headers = ["Pos", "Test", "Result", "Percent in Exercise", "Percent in Exam"]
         var rows: [[String]] = sheet.scoredGroups.enumerated().map { index, group in
             [
-                "\(index)", group.name, group.passed ? "OK" : "FAIL",
+                "\(index)", group.name + (group.extraCredit ? " (extra credit)" : ""), group.passed ? "OK" : "FAIL",
                 "\(number(group.earned)) / \(number(group.percent)) (%)",
                 "\(exam(group.percent * sheet.examPercentage / 100)) / 10 (%)",
             ]

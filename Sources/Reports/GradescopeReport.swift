@@ -48,7 +48,7 @@ public struct GradescopeReport: Codable, Equatable {
             let failed = group.results.filter { $0.status != .passed }.map(\.name)
             let summary = group.note ?? (failed.isEmpty ? "all checks passed" : "failed: \(failed.joined(separator: ", "))")
             let seen = visibility(group.name) ?? "visible"
-            tests.append(Test(name: group.name, number: "\(groupIndex + 1)", score: group.earned, max_score: group.percent,
+            tests.append(Test(name: group.name, number: "\(groupIndex + 1)", score: group.earned, max_score: group.extraCredit ? 0 : group.percent,
                               status: group.passed ? "passed" : "failed", output: summary, visibility: seen, tags: [group.name]))
             for (checkIndex, result) in group.results.enumerated() {
                 tests.append(Test(name: result.id, number: "\(groupIndex + 1).\(checkIndex + 1)", score: 0, max_score: 0,

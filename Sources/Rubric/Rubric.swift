@@ -47,6 +47,8 @@ public struct Rubric: Codable, Sendable, Equatable {
         public var differential: Bool?
         /// Who sees the group's results: Gradescope's `visible` (default), `hidden`, `after_due_date`.
         public var visibility: String?
+        /// Extra credit: its points add to the total earned but not to the maximum (nor to `totalPercent`).
+        public var extraCredit: Bool?
 
         public init(name: String, percent: Double, checks: [String]? = nil, diagnostic: Bool? = nil) {
             self.name = name
@@ -57,6 +59,7 @@ public struct Rubric: Codable, Sendable, Equatable {
 
         /// True for groups that are reported but not scored.
         public var isDiagnostic: Bool { diagnostic ?? false }
+        public var isExtraCredit: Bool { extraCredit ?? false }
     }
 
     /// What a submission must contain: files for `dispatch` and `grader check`, and contracts it
@@ -219,6 +222,9 @@ extension Rubric {
             guard !group.isDiagnostic || group.percent == 0 else {
                 throw invalid("diagnostic group '\(group.name)' must have percent 0")
             }
+            guard !(group.isDiagnostic && group.isExtraCredit) else {
+                throw invalid("group '\(group.name)' is both diagnostic and extra credit: keep one")
+            }
             if let visibility = group.visibility, !["visible", "hidden", "after_due_date", "after_published"].contains(visibility) {
                 throw invalid("group '\(group.name)' has visibility '\(visibility)'; use visible, hidden, after_due_date or after_published")
             }
@@ -235,10 +241,10 @@ extension Rubric {
                 }
             }
         }
-        let scored = groups.filter { !$0.isDiagnostic }.reduce(0) { $0 + $1.percent }
+        let scored = groups.filter { !$0.isDiagnostic && !$0.isExtraCredit }.reduce(0) { $0 + $1.percent }
         let total = totalPercent ?? 100
         guard abs(scored - total) < 1e-9 else {
-            throw invalid("the scored groups' percentages add up to \(Rubric.number(scored)), not \(Rubric.number(total)): "
+            throw invalid("the scored groups' percentages (extra credit aside) add up to \(Rubric.number(scored)), not \(Rubric.number(total)): "
                 + (totalPercent == nil ? "fix a group's percent, or state \"totalPercent\": \(Rubric.number(scored)) if the exercise is worth more than 100 %"
                                        : "fix a group's percent or 'totalPercent'"))
         }

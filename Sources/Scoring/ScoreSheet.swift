@@ -16,6 +16,8 @@ public struct GroupScore: Sendable, Equatable {
     public var results: [CheckResult]
     /// Reported but never scored (e.g. TestReLU in exercise 2).
     public var diagnostic: Bool = false
+    /// Earned points count; the maximum does not include them.
+    public var extraCredit: Bool = false
 }
 
 /// Points for a whole submission.
@@ -27,7 +29,8 @@ public struct ScoreSheet: Sendable, Equatable {
     public var scoredGroups: [GroupScore] { groups.filter { !$0.diagnostic } }
 
     public var total: Double { groups.reduce(0) { $0 + $1.earned } }
-    public var maximum: Double { groups.reduce(0) { $0 + $1.percent } }
+    /// Extra-credit groups aside: a submission can score above it.
+    public var maximum: Double { groups.filter { !$0.extraCredit }.reduce(0) { $0 + $1.percent } }
     /// The exam points of the total: total · examPercentage / 100 (out of 10).
     public var examTotal: Double { total * examPercentage / 100 }
 }
@@ -49,7 +52,7 @@ public enum Scorer {
             }
             let passed = note == nil && results.allSatisfy { $0.status == .passed }
             return GroupScore(name: group.name, percent: group.percent, earned: passed ? group.percent : 0,
-                              passed: passed, note: note, results: results, diagnostic: group.isDiagnostic)
+                              passed: passed, note: note, results: results, diagnostic: group.isDiagnostic, extraCredit: group.isExtraCredit)
         }
         return ScoreSheet(exercise: rubric.exercise, examPercentage: rubric.examPercentage, groups: groups)
     }

@@ -37,6 +37,8 @@ struct Invocation {
             if let value = try network(object as! any NeuralNetworkModel, method, a) { return value }
         case .functional?:
             if let value = try functional((object as! FunctionalBox).functions, method, a) { return value }
+        case .callable?:
+            return table.wireValue(try (object as! CallableBox).value.call(method, try arguments.map(table.exerciseValue)))
         case .dataLayer?, nil:
             break
         }
@@ -66,6 +68,12 @@ struct Invocation {
                 .list(outcome.parameters.map { .list([.string($0.name), .tensor($0.tensor)]) }),
                 .tensor(Tensor(outcome.losses)), .double(outcome.seconds),
             ])
+        case "job":
+            // A long loop of the harness's (an exercise's solver), run here next to the student's
+            // code; it returns data only, which the judge checks (`WorkerJobs`).
+            let name = try a.string(0)
+            guard let job = WorkerJobs.all[name] else { throw ThrownError(kind: .badCall, message: "the worker has no job \(name)") }
+            return table.wireValue(try job(registry, try table.exerciseValue(try a.value(1))))
         default:
             throw ThrownError(kind: .badCall, message: "the worker has no method \(method)")
         }
@@ -97,7 +105,9 @@ struct Invocation {
             object = try need(r.neuralNetwork)(try a.object(1, as: (any Optimizer).self),
                                                try a.object(2, as: (any Initializer).self), try a.object(3, as: (any Initializer).self))
         case "Functional": object = FunctionalBox(try need(r.functional))
-        default: throw ThrownError(kind: .badCall, message: "unknown contract \(contract)")
+        default:
+            guard let functions = r.callables[contract] else { throw ThrownError(kind: .badCall, message: "unknown contract \(contract)") }
+            object = CallableBox(functions)
         }
         return table.wireValue(for: object)
     }

@@ -31,6 +31,7 @@ final class ObjectTable {
         case is any LossLayer: return .loss
         case is any NeuralNetworkModel: return .network
         case is FunctionalBox: return .functional
+        case is CallableBox: return .callable
         case is any DataLayer: return .dataLayer
         default: return nil
         }
@@ -77,4 +78,44 @@ final class ObjectTable {
 final class FunctionalBox {
     let functions: any FunctionalExercise
     init(_ functions: any FunctionalExercise) { self.functions = functions }
+}
+
+/// A ``Callable`` (often a struct, or a cache of any type) boxed so it has a handle.
+final class CallableBox {
+    let value: any Callable
+    init(_ value: any Callable) { self.value = value }
+}
+
+extension ObjectTable {
+    /// A call's argument as the submission's `call` reads it; handles become the objects they name.
+    func exerciseValue(_ value: WireValue) throws -> ExerciseValue {
+        switch value {
+        case .none: return .none
+        case .bool(let flag): return .bool(flag)
+        case .int(let number): return .int(number)
+        case .double(let number): return .double(number)
+        case .string(let text): return .string(text)
+        case .tensor(let tensor): return .tensor(tensor)
+        case .list(let items): return .list(try items.map(exerciseValue))
+        case .object, .exported:
+            guard let box = try object(value) as? CallableBox else {
+                throw ThrownError(kind: .badCall, message: "only objects a function-set contract returned can be passed to one")
+            }
+            return .object(box.value)
+        }
+    }
+
+    /// What the submission's `call` returned, as it travels; objects stay here, by handle.
+    func wireValue(_ value: ExerciseValue) -> WireValue {
+        switch value {
+        case .none: return .none
+        case .bool(let flag): return .bool(flag)
+        case .int(let number): return .int(number)
+        case .double(let number): return .double(number)
+        case .string(let text): return .string(text)
+        case .tensor(let tensor): return .tensor(tensor)
+        case .list(let items): return .list(items.map(wireValue))
+        case .object(let object): return wireValue(for: (object as AnyObject as? CallableBox) ?? CallableBox(object))
+        }
+    }
 }

@@ -19,6 +19,13 @@ public enum CheckEnvironment {
         try TrainingProbe.run(model: model, functions: try require(registry.functional, "Functional"), parameters: parameters)
     }
 
+    /// Runs a `WorkerJobs` job. The judge replaces it with a call that runs the job in the worker.
+    nonisolated(unsafe) public static var jobRunner: (_ name: String, _ registry: SubmissionRegistry,
+                                                      _ argument: ExerciseValue) throws -> ExerciseValue = { name, registry, argument in
+        guard let job = WorkerJobs.all[name] else { throw CallError("no job \(name)") }
+        return try job(registry, argument)
+    }
+
     /// Seeds the submission's random source too (the judge sends it to the worker).
     nonisolated(unsafe) public static var seedSubmission: (UInt32) -> Void = { _ in }
 

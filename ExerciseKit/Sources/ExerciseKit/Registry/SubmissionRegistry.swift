@@ -35,8 +35,20 @@ public final class SubmissionRegistry {
         _ biasInitializer: any Initializer) -> any NeuralNetworkModel)?
     // The functional exercise
     public var functional: (any FunctionalExercise)?
+    /// Function-set contracts by name (``CallableContract``), e.g. the modular exercise.
+    public private(set) var callables: [String: any CallableContract] = [:]
 
     public init() {}
+
+    /// Registers a function-set contract under its name (`registry.register(MyModular())`).
+    public func register<Contract: CallableContract>(_ functions: Contract) {
+        callables[Contract.contractName] = functions
+    }
+
+    /// Registers a function set the grader made (its proxy for a worker's), under `name`.
+    public func register(_ functions: any CallableContract, as name: String) {
+        callables[name] = functions
+    }
 
     /// The names of the contracts this registry provides, for the grader's interface check.
     public var registeredContracts: [String] {
@@ -49,7 +61,7 @@ public final class SubmissionRegistry {
             ("Pooling", pooling != nil), ("CrossEntropyLoss", crossEntropyLoss != nil),
             ("NeuralNetwork", neuralNetwork != nil), ("Functional", functional != nil),
         ]
-        return entries.filter(\.1).map(\.0)
+        return entries.filter(\.1).map(\.0) + callables.keys.sorted()
     }
 }
 
@@ -58,7 +70,7 @@ public final class SubmissionRegistry {
 /// Bump it whenever a contract or ``Tensor`` changes layout: a submission compiled against
 /// another version is refused at load time (a changed `Tensor` crashed with SIGSEGV, measured).
 public enum ExerciseKitABI {
-    public static let version: Int32 = 1
+    public static let version: Int32 = 2
     /// The C symbol the grader's injected entry point exports to register a submission.
     public static let registerSymbol = "exercisekit_register"
     /// The C symbol that returns the ABI version the submission was compiled against.
