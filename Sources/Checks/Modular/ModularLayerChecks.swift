@@ -6,6 +6,15 @@ import ExerciseKit
 enum ModularLayerChecks {
     static func normal(_ shape: [Int]) -> Tensor { RandomSource.shared.normal(shape: shape) }
 
+    /// Normal values at least 0.01 from 0: a ReLU's numeric gradient at a kink is neither side's.
+    static func awayFromZero(_ shape: [Int]) -> Tensor { normal(shape).map { abs($0) < 0.01 ? $0 + ($0 < 0 ? -0.01 : 0.01) : $0 } }
+
+    /// Distinct values 0.01 apart in random order: no pooling window has two maxima within the step.
+    static func distinct(_ shape: [Int]) -> Tensor {
+        let count = Tensor.elementCount(shape)
+        return Tensor(shape: shape, scalars: RandomSource.shared.permutation(count).map { Double($0 - count / 2) * 0.01 })
+    }
+
     /// Fails unless `got` has `want`'s shape and a relative error (as the notebooks define it) below
     /// `tolerance`. `floor`: values below this fraction of `want`'s largest are compared at that
     /// scale (a central difference is not more accurate than that; 0 is the notebooks' measure).
@@ -66,7 +75,7 @@ enum ModularLayerChecks {
             try expectRelative(out, ModularOracle.relu(x), below: 1e-9, what: "reluForward's out", hint: "out = max(0, x), element-wise")
         },
         Check("backward", "x (10, 10): dx against numeric gradients within 1e-8") { registry in
-            let (x, dout) = (normal([10, 10]), normal([10, 10]))
+            let (x, dout) = (awayFromZero([10, 10]), normal([10, 10]))
             let modular = try ModularClient.of(registry)
             let (_, cache) = try modular.reluForward(x)
             let dx = try modular.reluBackward(dout, cache)
@@ -85,7 +94,11 @@ enum ModularLayerChecks {
 
     static let sandwichLayers = CheckGroup(name: "sandwichLayers", checks: [
         Check("affineRelu", "x (2, 3, 4), w (12, 10), b (10): forward equals relu(affine), backward within 1e-8 of numeric") { registry in
-            let (x, w, b, dout) = (normal([2, 3, 4]), normal([12, 10]), normal([10]), normal([2, 10]))
+            let (x, w, dout) = (normal([2, 3, 4]), normal([12, 10]), normal([2, 10]))
+            // b moves every pre-activation at least 0.01 from the ReLU's kink.
+            var b = normal([10])
+            let a = ModularOracle.affine(x.reshaped([2, 12]), w, b)
+            for column in 0..<10 where (0..<2).contains(where: { abs(a[$0, column]) < 0.01 }) { b.scalars[column] += 0.05 }
             let modular = try ModularClient.of(registry)
             let (out, cache) = try modular.affineReluForward(x, w, b)
             let f = { (x: Tensor, w: Tensor, b: Tensor) in ModularOracle.relu(ModularOracle.affine(x.reshaped([2, 12]), w, b)) }
@@ -225,10 +238,10 @@ enum ModularLayerChecks {
 
     static let maxPoolBackwardNaive = CheckGroup(name: "maxPoolBackwardNaive", checks: [
         Check("gradient", "x (3, 2, 8, 8), 2×2, stride 2: dx within 1e-8 of numeric") { registry in
-            try poolGradient(registry, x: normal([3, 2, 8, 8]), PoolParameters(poolHeight: 2, poolWidth: 2, stride: 2))
+            try poolGradient(registry, x: distinct([3, 2, 8, 8]), PoolParameters(poolHeight: 2, poolWidth: 2, stride: 2))
         },
         Check("overlapping", "x (2, 2, 6, 5), a 3×2 window, stride 1: overlapping windows add up") { registry in
-            try poolGradient(registry, x: normal([2, 2, 6, 5]), PoolParameters(poolHeight: 3, poolWidth: 2, stride: 1))
+            try poolGradient(registry, x: distinct([2, 2, 6, 5]), PoolParameters(poolHeight: 3, poolWidth: 2, stride: 1))
         },
     ])
 
