@@ -1,3 +1,4 @@
+import ExerciseKit
 import Foundation
 import GradingModel
 import PluginHost
@@ -22,7 +23,7 @@ struct DifferentialOracle {
         }
         let builder = SubmissionBuilder(exerciseKit: try ExerciseKitLocation.locate(executable: session.executable),
                                         compileTimeoutSeconds: session.rubric.limits.compileTimeoutSeconds)
-        let build = try builder.build(submissionAt: path, abiVersion: 1)
+        let build = try builder.build(submissionAt: path, abiVersion: ExerciseKitABI.version)
         let worker = session.supervisor(library: build.libraryPath, submission: path, sandboxed: false)
         reference = worker
         return worker

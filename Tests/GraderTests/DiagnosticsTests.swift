@@ -1,3 +1,4 @@
+import ExerciseKit
 import Foundation
 import GradingModel
 import PluginHost
@@ -38,7 +39,7 @@ import Testing
 
     @Test func everyCompileErrorIsShownByFileWithTheCompilersNotes() throws {
         #expect {
-            _ = try TestSupport.builder().build(submissionAt: TestSupport.repository + "/submissions/compile-error", abiVersion: 1)
+            _ = try TestSupport.builder().build(submissionAt: TestSupport.repository + "/submissions/compile-error", abiVersion: ExerciseKitABI.version)
         } throws: { error in
             guard case GradingFailure.compileFailed(let summary) = error else { return false }
             let lines = summary.split(separator: "\n").map(String.init)

@@ -1,3 +1,4 @@
+import ExerciseKit
 import Archive
 import Checks
 import Foundation
@@ -13,7 +14,7 @@ import Testing
                                  "conv", "convBackward", "pool2x2", "pool2x2Backward"]
 
     static func supervisor(_ submission: String, submissionDirectory: String? = nil) throws -> WorkerSupervisor {
-        let build = try TestSupport.builder().build(submissionAt: TestSupport.repository + "/" + submission, abiVersion: 1)
+        let build = try TestSupport.builder().build(submissionAt: TestSupport.repository + "/" + submission, abiVersion: ExerciseKitABI.version)
         var configuration = WorkerSupervisor.Configuration(
             executable: TestSupport.graderExecutable, libraryPath: build.libraryPath,
             checkTimeoutSeconds: 120, memoryMiB: 4096, cpuSeconds: 600)

@@ -1,3 +1,4 @@
+import ExerciseKit
 import Checks
 import Foundation
 import GradingModel
@@ -141,7 +142,7 @@ struct MutationError: Error, CustomStringConvertible { let description: String }
     static func supervisor(for mutation: Mutation) throws -> WorkerSupervisor {
         let root = try mutation.materialize()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let build = try TestSupport.builder().build(submissionAt: root, abiVersion: 1)
+        let build = try TestSupport.builder().build(submissionAt: root, abiVersion: ExerciseKitABI.version)
         return WorkerSupervisor(configuration: .init(
             executable: TestSupport.graderExecutable, libraryPath: build.libraryPath,
             checkTimeoutSeconds: 60, memoryMiB: 4096, cpuSeconds: 600))

@@ -1,3 +1,4 @@
+import ExerciseKit
 import Batch
 import Foundation
 import GradingModel
@@ -36,7 +37,7 @@ enum TestSupport {
 
     /// Compiles a submission folder given by its absolute path and returns a supervisor for it.
     static func supervisor(atPath path: String, checkTimeout: Double = 10) throws -> WorkerSupervisor {
-        let build = try builder().build(submissionAt: path, abiVersion: 1)
+        let build = try builder().build(submissionAt: path, abiVersion: ExerciseKitABI.version)
         return WorkerSupervisor(configuration: .init(
             executable: graderExecutable, libraryPath: build.libraryPath,
             checkTimeoutSeconds: checkTimeout, memoryMiB: 4096, cpuSeconds: 600))

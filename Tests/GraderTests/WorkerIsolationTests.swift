@@ -1,3 +1,4 @@
+import ExerciseKit
 import Checks
 import Foundation
 import GradingModel
@@ -55,7 +56,7 @@ import Testing
     @Test func compileErrorsNameTheFileAndLine() throws {
         #expect {
             _ = try TestSupport.builder().build(
-                submissionAt: TestSupport.repository + "/submissions/compile-error", abiVersion: 1)
+                submissionAt: TestSupport.repository + "/submissions/compile-error", abiVersion: ExerciseKitABI.version)
         } throws: { error in
             guard case GradingFailure.compileFailed(let summary) = error else { return false }
             return summary.contains("Sources/Submission/Optimizers.swift:6:") && summary.contains("error:")
@@ -65,7 +66,7 @@ import Testing
     @Test func aMissingEntryPointIsExplained() throws {
         #expect {
             _ = try TestSupport.builder().build(
-                submissionAt: TestSupport.repository + "/Tests/Fixtures/submissions/no-entry-point", abiVersion: 1)
+                submissionAt: TestSupport.repository + "/Tests/Fixtures/submissions/no-entry-point", abiVersion: ExerciseKitABI.version)
         } throws: { error in
             guard case GradingFailure.compileFailed(let summary) = error else { return false }
             return summary.contains("registerSubmission")
@@ -76,14 +77,14 @@ import Testing
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         #expect(throws: GradingFailure.noSources(path: empty)) {
-            _ = try TestSupport.builder().build(submissionAt: empty, abiVersion: 1)
+            _ = try TestSupport.builder().build(submissionAt: empty, abiVersion: ExerciseKitABI.version)
         }
     }
 
     @Test func theBuildIsCachedByContent() throws {
         let builder = try TestSupport.builder()
-        let first = try builder.build(submissionAt: TestSupport.repository + "/submissions/partial", abiVersion: 1)
-        let second = try builder.build(submissionAt: TestSupport.repository + "/submissions/partial", abiVersion: 1)
+        let first = try builder.build(submissionAt: TestSupport.repository + "/submissions/partial", abiVersion: ExerciseKitABI.version)
+        let second = try builder.build(submissionAt: TestSupport.repository + "/submissions/partial", abiVersion: ExerciseKitABI.version)
         #expect(second.libraryPath == first.libraryPath)
         #expect(second.compileSeconds == 0)
         #expect(first.sources.contains("Sources/Submission/Optimizers.swift"))
