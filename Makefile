@@ -37,6 +37,10 @@ demo: build
 	done
 	@echo; echo "################ hw5 (functional): reference ################"
 	@$(BIN)/grader run --bonus $(RUN_FLAGS) --rubric rubric/hw5.json --report-dir grader-report reference
+	@for s in reference submissions/modular-partial; do \
+	  echo; echo "################ the modular exercise: $$s ################"; \
+	  $(BIN)/grader run --bonus $(RUN_FLAGS) --rubric rubric/modular.json --report-dir grader-report $$s || exit $$?; \
+	done
 	@echo; echo "Loss curves: grader-report/*.svg"
 	@$(MAKE) --no-print-directory course
 	@echo; echo "################ TA batch: the sample course (hidden tests, --jobs 2) $(if $(BATCH_FLAGS),WITHOUT the sandbox (bubblewrap cannot start or cannot reach this checkout; peggy and rupert left out),sandboxed) ################"

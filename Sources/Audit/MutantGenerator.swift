@@ -177,11 +177,11 @@ public enum MutantGenerator {
             let enclosing = declarations.last { $0.offset < site.offset && $0.kind == "func" }
             let type = declarations.last { $0.offset < site.offset && $0.kind == "type" && $0.end > site.offset }
             let function = enclosing.map { function in type.map { "\($0.name).\(function.name)" } ?? function.name } ?? (type?.name ?? "")
-            // hw5's functions live in one type (`Functional`): each function is its own contract
-            // (its helpers count as `Functional`); a free function (Adam's `power`) is its own.
+            // The function-style exercises live in one type (`Functional`, `Modular`): each function
+            // is its own contract (helpers count as the type); a free function (Adam's `power`) is its own.
             let contract: String
-            if let type, type.name == "Functional" {
-                contract = enclosing.map(\.name).flatMap { ContractGroups.table[$0] == nil ? nil : $0 } ?? "Functional"
+            if let type, ["Functional", "Modular"].contains(type.name) {
+                contract = enclosing.map(\.name).flatMap { ContractGroups.table[$0] == nil ? nil : $0 } ?? type.name
             } else {
                 contract = type?.name ?? enclosing?.name ?? file
             }
