@@ -156,6 +156,19 @@ for i in $(seq "$RUNS"); do
   unsandboxed_times+=("$("$GRADER" run --no-sandbox --timings reference 2>&1 >/dev/null | timing checks)")
 done
 
+echo "The modular exercise: the reference with rubric/modular.json, $RUNS runs with the build cached…" >&2
+modular_groups=$("$GRADER" run --timings --rubric rubric/modular.json reference 2>&1 >/dev/null | awk '$1=="timing" && $2=="group" {print $3}')
+declare -A modular_group_times
+modular_walls=(); modular_checks=(); modular_points=""
+for i in $(seq "$RUNS"); do
+  start=$(now)
+  out=$("$GRADER" run --timings --rubric rubric/modular.json reference 2>&1 >/dev/null)
+  modular_walls+=("$(elapsed "$start" "$(now)")")
+  modular_checks+=("$(echo "$out" | timing checks)")
+  for g in $modular_groups; do modular_group_times[$g]+="$(echo "$out" | timing "$g") "; done
+done
+modular_points=$("$GRADER" run --bonus --rubric rubric/modular.json reference 2>/dev/null | awk -F'|' '/Total Achieved/ {gsub(/ /, "", $5); print $5}')
+
 echo "Judge–worker protocol: the cost of one call, $RUNS runs…" >&2
 # The default rubric with one group: ProtocolBenchmark (in no shipped rubric).
 python3 -c 'import json, sys; r = json.load(open("rubric/exercise2.json")); r["groups"] = [{"name": "ProtocolBenchmark", "percent": 100}]; r["dataDirectory"] = sys.argv[2]; json.dump(r, open(sys.argv[1], "w"))' \
@@ -261,7 +274,7 @@ done
 echo "Audit: grader audit on the shipped rubrics at the default limit, --jobs 2…" >&2
 # Issue 12: how strong each rubric is (mutants of the reference graded with it) and what it costs.
 audit_rows=""
-for rubric_name in exercise2 hw5 course-hidden hw5-hidden; do
+for rubric_name in exercise2 hw5 course-hidden hw5-hidden modular; do
   start=$(now)
   "$GRADER" audit --rubric "$rubric_name" --reference reference --jobs 2 --out "$scratch/audit-$rubric_name" >/dev/null 2>"$scratch/audit-$rubric_name.log"
   audit_seconds=$(elapsed "$start" "$(now)")
@@ -330,6 +343,16 @@ autograder_score=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])
   echo "| built with | exercise 2 suite (sum of checks) | hw5 trainMLP check | hw5 trainCNN check |"
   echo "|---|---|---|---|"
   echo "$flags_rows"
+  echo
+  echo "## The modular exercise (\`grader run --rubric modular reference\`, build cached, medians of $RUNS runs; scored ${modular_points})"
+  echo
+  echo "| what | time |"
+  echo "|---|---|"
+  echo "| wall time (spawn, load, every group including the three trainings) | $(printf "%s\n" "${modular_walls[@]}" | median) s |"
+  echo "| all checks, decided in the judge | $(printf "%s\n" "${modular_checks[@]}" | median) s |"
+  for g in $modular_groups; do
+    echo "| group \`$g\` | $(printf "%s\n" ${modular_group_times[$g]} | median4 | awk '{printf "%.3f", $1}') s |"
+  done
   echo
   echo "## Element access across the library boundary (20 M \`+=\` on a 1000×1000 Tensor, one run)"
   echo

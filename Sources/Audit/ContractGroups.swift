@@ -24,26 +24,33 @@ public enum ContractGroups {
         // SIMD helpers of hw5's fully connected layer; other helpers of the functional exercise.
         table["Vector"] = ["fc", "fcBackward", "HiddenFunctional"] + trainings
         table["Functional"] = trainings
-        // The modular exercise: each function has its group, and the networks use the layers.
+        // The modular exercise: its functions share names with hw5's (reluBackward), so they are
+        // keyed by their type; each has its group, and the networks use the layers.
         let fullyConnected = ["twoLayerNet", "fullyConnectedNet", "fullyConnectedNetDropout", "overfitSmallData", "HiddenModular"]
         let convolutional = ["threeLayerConvNet", "convNetOverfit", "convNetTrain", "HiddenModular"]
-        for function in ["affineForward", "affineBackward"] { table[function] = [function, "sandwichLayers"] + fullyConnected + convolutional }
-        for function in ["reluForward", "reluBackward"] { table[function] = ["reluLayer", "sandwichLayers"] + fullyConnected + convolutional }
-        for function in ["affineReluForward", "affineReluBackward"] { table[function] = ["sandwichLayers"] + fullyConnected + convolutional }
-        for function in ["dropoutForward", "dropoutBackward"] { table[function] = [function, "fullyConnectedNetDropout"] }
+        var modular: [String: [String]] = [:]
+        for function in ["affineForward", "affineBackward"] { modular[function] = [function, "sandwichLayers"] + fullyConnected + convolutional }
+        for function in ["reluForward", "reluBackward"] { modular[function] = ["reluLayer", "sandwichLayers"] + fullyConnected + convolutional }
+        for function in ["affineReluForward", "affineReluBackward"] { modular[function] = ["sandwichLayers"] + fullyConnected + convolutional }
+        for function in ["dropoutForward", "dropoutBackward"] { modular[function] = [function, "fullyConnectedNetDropout"] }
         for function in ["convForwardNaive", "convBackwardNaive", "maxPoolForwardNaive", "maxPoolBackwardNaive"] {
-            table[function] = [function] + convolutional
+            modular[function] = [function] + convolutional
         }
-        table["softmaxLoss"] = ["lossFunctions"] + fullyConnected + convolutional
-        table["svmLoss"] = ["lossFunctions"]
-        table["sgd"] = ["sgdMomentum", "HiddenModular", "overfitSmallData"]
-        table["sgdMomentum"] = ["sgdMomentum", "HiddenModular"]
-        table["rmsprop"] = ["rmsprop", "HiddenModular"]
-        table["adam"] = ["adam", "HiddenModular", "convNetOverfit", "convNetTrain"]
-        for network in ["twoLayerNet", "fullyConnectedNet", "FullyConnectedNet", "regularize"] { table[network] = fullyConnected + convolutional }
-        for network in ["threeLayerConvNet", "ThreeLayerConvNet"] { table[network] = convolutional }
-        table["Dense"] = ["affineForward", "affineBackward", "sandwichLayers"] + fullyConnected + convolutional
+        modular["softmaxLoss"] = ["lossFunctions"] + fullyConnected + convolutional
+        modular["svmLoss"] = ["lossFunctions"]
+        modular["sgd"] = ["sgdMomentum", "HiddenModular", "overfitSmallData"]
+        modular["sgdMomentum"] = ["sgdMomentum", "HiddenModular"]
+        modular["rmsprop"] = ["rmsprop", "HiddenModular"]
+        modular["adam"] = ["adam", "HiddenModular", "convNetOverfit", "convNetTrain"]
+        modular["twoLayerNet"] = fullyConnected
+        modular["fullyConnectedNet"] = fullyConnected
+        modular["threeLayerConvNet"] = convolutional
+        for (function, groups) in modular { table["Modular." + function] = groups }
         table["Modular"] = fullyConnected + convolutional
+        table["FullyConnectedNet"] = fullyConnected
+        table["regularize"] = fullyConnected + convolutional
+        table["ThreeLayerConvNet"] = convolutional
+        table["Dense"] = ["affineForward", "affineBackward", "sandwichLayers"] + fullyConnected + convolutional
         return table
     }()
 

@@ -177,14 +177,11 @@ public enum MutantGenerator {
             let enclosing = declarations.last { $0.offset < site.offset && $0.kind == "func" }
             let type = declarations.last { $0.offset < site.offset && $0.kind == "type" && $0.end > site.offset }
             let function = enclosing.map { function in type.map { "\($0.name).\(function.name)" } ?? function.name } ?? (type?.name ?? "")
-            // The function-style exercises live in one type (`Functional`, `Modular`): each function
-            // is its own contract (helpers count as the type); a free function (Adam's `power`) is its own.
-            let contract: String
-            if let type, ["Functional", "Modular"].contains(type.name) {
-                contract = enclosing.map(\.name).flatMap { ContractGroups.table[$0] == nil ? nil : $0 } ?? type.name
-            } else {
-                contract = type?.name ?? enclosing?.name ?? file
-            }
+            // A function the table names is its own contract, as `Type.function` or alone (the
+            // function-set exercises keep their functions in one type: `Modular.adam`, hw5's `conv`;
+            // Adam's free `power`); any other code belongs to its type (exercise 2's classes, helpers).
+            let named = [type.flatMap { type in enclosing.map { "\(type.name).\($0.name)" } }, enclosing?.name].compactMap { $0 }
+            let contract = named.first { ContractGroups.table[$0] != nil } ?? type?.name ?? enclosing?.name ?? file
             return Mutant(id: "", file: file, line: line, column: column, kind: site.kind, before: site.before.trimmingCharacters(in: .whitespaces),
                           after: site.after.trimmingCharacters(in: .whitespaces), contract: contract, function: function,
                           lineBefore: lineText.trimmingCharacters(in: .whitespaces),

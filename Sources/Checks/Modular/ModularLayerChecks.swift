@@ -195,6 +195,12 @@ enum ModularLayerChecks {
                                    hint: "height and width use their own kernel sizes HH and WW")
             }
         },
+        Check("kernelFillsThePaddedInput", "x (1, 2, 3, 2), w (2, 2, 5, 4), pad 1: the kernel exactly covers the padded input, out (1, 2, 1, 1)") { registry in
+            let (x, w, b) = (normal([1, 2, 3, 2]), normal([2, 2, 5, 4]), normal([2]))
+            let (out, _) = try ModularClient.of(registry).convForwardNaive(x, w, b, ConvParameters(stride: 1, pad: 1))
+            try expectRelative(out, ModularOracle.conv(x, w, b, stride: 1, pad: 1), below: 1e-8, what: "convForwardNaive's out",
+                               hint: "a kernel as large as the padded input is valid (H + 2·pad = HH gives H′ = 1)")
+        },
     ])
 
     static let convBackwardNaive = CheckGroup(name: "convBackwardNaive", checks: [
