@@ -244,7 +244,7 @@ extension Rubric {
         let scored = groups.filter { !$0.isDiagnostic && !$0.isExtraCredit }.reduce(0) { $0 + $1.percent }
         let total = totalPercent ?? 100
         guard abs(scored - total) < 1e-9 else {
-            throw invalid("the scored groups' percentages (extra credit aside) add up to \(Rubric.number(scored)), not \(Rubric.number(total)): "
+            throw invalid("the scored groups' percentages add up to \(Rubric.number(scored)), not \(Rubric.number(total)): "
                 + (totalPercent == nil ? "fix a group's percent, or state \"totalPercent\": \(Rubric.number(scored)) if the exercise is worth more than 100 %"
                                        : "fix a group's percent or 'totalPercent'"))
         }

@@ -101,7 +101,7 @@ import Testing
             #expect(reason?.contains(item.reason) == true, "\(item.groups) \(item.extra): \(reason ?? "accepted")")
         }
         // The shipped rubrics are all valid.
-        for name in ["exercise2", "hw5", "course-hidden", "hw5-hidden"] {
+        for name in ["exercise2", "hw5", "course-hidden", "hw5-hidden", "modular", "modular-hidden"] {
             #expect(refusal(TestSupport.repository + "/rubric/\(name).json") == nil, "\(name)")
         }
     }
