@@ -120,7 +120,7 @@ extension GraderCommand {
             let absent = required.filter { !contracts.contains($0) }
             if absent.isEmpty {
                 pass("interface", required.isEmpty ? "registers \(contracts.joined(separator: ", "))"
-                                                   : "all \(required.count) contracts registered")
+                                                   : required.count == 1 ? "\(required[0]) registered" : "all \(required.count) contracts registered")
             } else {
                 fail("interface", "not registered: \(absent.joined(separator: ", ")) (set them in registerSubmission)")
             }
