@@ -267,33 +267,18 @@ final class RemoteCallable: RemoteObject, CallableContract {
 extension WorkerConnection {
     /// A value as the checks read it; worker objects become proxies.
     func exerciseValue(_ value: WireValue) throws -> ExerciseValue {
-        switch value {
-        case .none: return .none
-        case .bool(let flag): return .bool(flag)
-        case .int(let number): return .int(number)
-        case .double(let number): return .double(number)
-        case .string(let text): return .string(text)
-        case .tensor(let tensor): return .tensor(tensor)
-        case .list(let items): return .list(try items.map(exerciseValue))
-        case .object(let reference) where reference.kind == .callable:
-            return .object(try object(value) as! RemoteCallable)
-        case .object, .exported:
-            throw CheckFailure(expected: "data or an object the contract returns", got: Self.describe(value), hint: "keep the contract's return types")
+        try value.exerciseValue { handle in
+            guard case .object(let reference) = handle, reference.kind == .callable, let proxy = try object(handle) as? RemoteCallable else {
+                throw CheckFailure(expected: "data or an object the contract returns", got: Self.describe(handle), hint: "keep the contract's return types")
+            }
+            return .object(proxy)
         }
     }
 
     /// An argument as it travels: a proxy by its handle. The judge's own objects are not passed
     /// to function-set contracts (their data is).
     func wireValue(_ value: ExerciseValue) throws -> WireValue {
-        switch value {
-        case .none: return .none
-        case .bool(let flag): return .bool(flag)
-        case .int(let number): return .int(number)
-        case .double(let number): return .double(number)
-        case .string(let text): return .string(text)
-        case .tensor(let tensor): return .tensor(tensor)
-        case .list(let items): return .list(try items.map(wireValue))
-        case .object(let object):
+        try WireValue(value) { object in
             guard let proxy = object as? RemoteCallable, proxy.connection === self else {
                 throw CheckFailure(expected: "an object of this worker", got: "\(type(of: object))", hint: "a grader fault: only pass back what the submission returned")
             }

@@ -89,16 +89,8 @@ final class CallableBox {
 extension ObjectTable {
     /// A call's argument as the submission's `call` reads it; handles become the objects they name.
     func exerciseValue(_ value: WireValue) throws -> ExerciseValue {
-        switch value {
-        case .none: return .none
-        case .bool(let flag): return .bool(flag)
-        case .int(let number): return .int(number)
-        case .double(let number): return .double(number)
-        case .string(let text): return .string(text)
-        case .tensor(let tensor): return .tensor(tensor)
-        case .list(let items): return .list(try items.map(exerciseValue))
-        case .object, .exported:
-            guard let box = try object(value) as? CallableBox else {
+        try value.exerciseValue { handle in
+            guard let box = try object(handle) as? CallableBox else {
                 throw ThrownError(kind: .badCall, message: "only objects a function-set contract returned can be passed to one")
             }
             return .object(box.value)
@@ -107,15 +99,6 @@ extension ObjectTable {
 
     /// What the submission's `call` returned, as it travels; objects stay here, by handle.
     func wireValue(_ value: ExerciseValue) -> WireValue {
-        switch value {
-        case .none: return .none
-        case .bool(let flag): return .bool(flag)
-        case .int(let number): return .int(number)
-        case .double(let number): return .double(number)
-        case .string(let text): return .string(text)
-        case .tensor(let tensor): return .tensor(tensor)
-        case .list(let items): return .list(items.map(wireValue))
-        case .object(let object): return wireValue(for: (object as AnyObject as? CallableBox) ?? CallableBox(object))
-        }
+        WireValue(value) { wireValue(for: CallableBox($0)) }
     }
 }

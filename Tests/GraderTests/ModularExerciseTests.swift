@@ -32,7 +32,13 @@ import Testing
     /// form (echoed inputs, zero losses and gradients) earns nothing: the judge computes every
     /// expected value itself.
     @Test func forgedRepliesEarnNothing() throws {
-        let output = try Self.run(["run", "--bonus", "--rubric", "modular", "Tests/Fixtures/submissions/modular-forger"])
+        let forger = FileManager.default.temporaryDirectory.appendingPathComponent("modular-forger-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: forger) }
+        try GraderSourcesCopy.copyFolder(TestSupport.repository + "/submissions/skeleton", to: forger)
+        let registration = forger + "/Sources/Submission/Registration.swift"
+        try FileManager.default.removeItem(atPath: registration)
+        try FileManager.default.copyItem(atPath: TestSupport.repository + "/Tests/Fixtures/submissions/modular-forger/Registration.swift", toPath: registration)
+        let output = try Self.run(["run", "--bonus", "--rubric", "modular", forger])
         #expect(output.contains("| Modular | Total Achieved") && output.contains("0 / 125 (%)"), "\(output.suffix(3000))")
         #expect(output.contains("expected: reluForward's out with relative error < 1e-09"))
     }

@@ -1,6 +1,7 @@
 import ExerciseKit
 
-/// A hostile modular submission: it replaces the call table with one that answers every call
+/// A hostile modular submission (the skeleton with this file as its Registration.swift, put
+/// together by ModularExerciseTests): it replaces the call table with one that answers every call
 /// with a made-up "success" of the right form (inputs echoed back, zero gradients, a network
 /// whose loss is 0), hoping the grader trusts the form. Every group must still fail.
 public func registerSubmission(_ registry: SubmissionRegistry) {
