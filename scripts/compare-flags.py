@@ -6,17 +6,19 @@ trainings run on each build through `grader judge` (the grader's own check runne
 Usage: compare-flags.py SCRATCH RUNS  (from the repository root, after `swift build -c release`)
 Prints one Markdown table row per flag set; make bench puts them in BENCHMARKS.md.
 """
-import json, os, subprocess, sys, time
+import json, os, re, subprocess, sys, time
 
 scratch, runs = sys.argv[1], int(sys.argv[2])
 kit = '.build/release'
 grader = os.path.join(kit, 'grader')
 sources = sorted(os.path.join('reference/Sources/Submission', f) for f in os.listdir('reference/Sources/Submission') if f.endswith('.swift'))
 entry = os.path.join(scratch, 'CompareEntry.swift')
+# The ABI version the grader expects, read from ExerciseKit (a library built with another is refused).
+abi = re.search(r'static let version: Int32 = (\d+)', open('ExerciseKit/Sources/ExerciseKit/Registry/SubmissionRegistry.swift').read()).group(1)
 with open(entry, 'w') as f:
-    f.write('import ExerciseKit\n@_cdecl("exercisekit_abi_version")\npublic func __graderABIVersion() -> Int32 { 1 }\n'
+    f.write(('import ExerciseKit\n@_cdecl("exercisekit_abi_version")\npublic func __graderABIVersion() -> Int32 { %s }\n'
             '@_cdecl("exercisekit_register")\npublic func __graderRegister(_ registry: UnsafeMutableRawPointer) {\n'
-            '    registerSubmission(Unmanaged<SubmissionRegistry>.fromOpaque(registry).takeUnretainedValue())\n}\n')
+            '    registerSubmission(Unmanaged<SubmissionRegistry>.fromOpaque(registry).takeUnretainedValue())\n}\n') % abi)
 modes = [('-O (batch mode): the flags before issue 11', ['-O']), ('-O -wmo: the flags chosen', ['-O', '-wmo'])]
 libraries = []
 for index, (_, flags) in enumerate(modes):
