@@ -98,30 +98,47 @@ public struct Tensor: Equatable, Sendable {
     /// The value at `t[i]` of a 1-d tensor.
     @inlinable public subscript(_ i: Int) -> Double {
         get { scalars[checkedOffset(i)] }
-        set { scalars[checkedOffset(i)] = newValue }
+        _modify {
+            let offset = checkedOffset(i)
+            yield &scalars[offset]
+        }
     }
 
     /// The value at `t[i, j]` of a 2-d tensor.
     @inlinable public subscript(_ i: Int, _ j: Int) -> Double {
         get { scalars[checkedOffset(i, j)] }
-        set { scalars[checkedOffset(i, j)] = newValue }
+        _modify {
+            let offset = checkedOffset(i, j)
+            yield &scalars[offset]
+        }
     }
 
     /// The value at `t[i, j, k]` of a 3-d tensor.
     @inlinable public subscript(_ i: Int, _ j: Int, _ k: Int) -> Double {
         get { scalars[checkedOffset(i, j, k)] }
-        set { scalars[checkedOffset(i, j, k)] = newValue }
+        _modify {
+            let offset = checkedOffset(i, j, k)
+            yield &scalars[offset]
+        }
     }
 
     /// The value at `t[i, j, k, l]` of a 4-d tensor.
     @inlinable public subscript(_ i: Int, _ j: Int, _ k: Int, _ l: Int) -> Double {
         get { scalars[checkedOffset(i, j, k, l)] }
-        set { scalars[checkedOffset(i, j, k, l)] = newValue }
+        _modify {
+            let offset = checkedOffset(i, j, k, l)
+            yield &scalars[offset]
+        }
     }
 
     // Swift's own `precondition` here, not `ensureFailed`: a trap the optimiser can hoist and
     // merge (the out-of-line failure call made the subscript-style hw5 sample 2x slower). Its
     // message is dropped under -O; the grader's debug rerun of a crashed check prints it.
+    // Once every index is checked against its axis the offset is below `count`, so ranks 3 and 4
+    // compute it without overflow traps (`&*`, `&+`): the subscript-style CNN trains in 22.5 s
+    // instead of 26.9 s. Rank 2 keeps Swift's checked arithmetic: its no-overflow guarantee is
+    // what lets the optimiser see `t[i, j]` step by one along j (wrapping made the MLP 2x slower).
+    // Writes go through `_modify`: `t[i, j] += x` checks the index and uniqueness once, not twice.
     @inlinable func checkedOffset(_ i: Int) -> Int {
         precondition(shape.count == 1, "1 index given for a tensor of shape \(shape)")
         precondition(i >= 0 && i < shape[0], "Index [\(i)] is out of range for shape \(shape)")
@@ -138,14 +155,14 @@ public struct Tensor: Equatable, Sendable {
         precondition(shape.count == 3, "3 indices given for a tensor of shape \(shape)")
         precondition(i >= 0 && i < shape[0] && j >= 0 && j < shape[1] && k >= 0 && k < shape[2],
                      "Index [\(i), \(j), \(k)] is out of range for shape \(shape)")
-        return (i * shape[1] + j) * shape[2] + k
+        return (i &* shape[1] &+ j) &* shape[2] &+ k
     }
 
     @inlinable func checkedOffset(_ i: Int, _ j: Int, _ k: Int, _ l: Int) -> Int {
         precondition(shape.count == 4, "4 indices given for a tensor of shape \(shape)")
         precondition(i >= 0 && i < shape[0] && j >= 0 && j < shape[1] && k >= 0 && k < shape[2] && l >= 0 && l < shape[3],
                      "Index [\(i), \(j), \(k), \(l)] is out of range for shape \(shape)")
-        return ((i * shape[1] + j) * shape[2] + k) * shape[3] + l
+        return ((i &* shape[1] &+ j) &* shape[2] &+ k) &* shape[3] &+ l
     }
 
     /// The value at a multi-index, `t[b, c, y, x, …]` (any rank; ranks 1–4 use the forms above).
