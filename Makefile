@@ -15,7 +15,7 @@ RUN_FLAGS ?= $(if $(UNREACHABLE),--no-sandbox)
 BATCH_FLAGS ?= $(if $(UNREACHABLE),--no-sandbox --exclude peggy rupert,$(shell bwrap --unshare-all --ro-bind / / true 2>/dev/null || echo --no-sandbox --exclude peggy rupert))
 SAMPLES := reference submissions/skeleton submissions/partial submissions/trapping submissions/hanging
 
-.PHONY: deps build demo test bench clean course hostile-zips dist
+.PHONY: deps build demo test bench bench-speed bench-audit clean course hostile-zips dist
 
 # Installs missing Debian packages when root; otherwise prints the exact command.
 deps:
@@ -61,8 +61,14 @@ hostile-zips:
 test: deps
 	$(SWIFT) test
 
-bench: build course
+# Timings (BENCHMARKS.md, about 30 min) and rubric audits (AUDITS.md, about 50 min).
+bench: bench-speed bench-audit
+
+bench-speed: build course
 	bash scripts/bench.sh
+
+bench-audit: build
+	bash scripts/bench-audit.sh
 
 clean:
 	rm -rf .build .build-* grader-out grader-report submissions/course dist

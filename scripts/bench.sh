@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: measures the numbers DESIGN.md asks for and writes BENCHMARKS.md.
+# `make bench-speed` (and `make bench`): measures the numbers DESIGN.md asks for and writes
+# BENCHMARKS.md. The rubric audits are scripts/bench-audit.sh (AUDITS.md).
 # A benchmark, not a test: it never fails on a slow number, it records it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -271,25 +272,6 @@ for i in $(seq "$RUNS"); do
   AUTOGRADER_ROOT="$ag" GRADER_BIN="$GRADER" bash "$ag/source/run_autograder"
   autograder_times+=("$(elapsed "$start" "$(now)")")
 done
-echo "Audit: grader audit on the shipped rubrics at the default limit, --jobs 2…" >&2
-# Issue 12: how strong each rubric is (mutants of the reference graded with it) and what it costs.
-audit_rows=""
-for rubric_name in exercise2 hw5 course-hidden hw5-hidden modular; do
-  start=$(now)
-  "$GRADER" audit --rubric "$rubric_name" --reference reference --jobs 2 --out "$scratch/audit-$rubric_name" >/dev/null 2>"$scratch/audit-$rubric_name.log"
-  audit_seconds=$(elapsed "$start" "$(now)")
-  audit_rows+=$(python3 - "$scratch/audit-$rubric_name/audit.json" "$rubric_name" "$audit_seconds" <<'PY'
-import json, sys
-report, name, seconds = json.load(open(sys.argv[1])), sys.argv[2], float(sys.argv[3])
-t = report["overall"]
-judged = t["killed"] + t["survived"] - t["likelyEquivalent"]
-score = "%.1f %%" % (100.0 * t["killed"] / judged) if judged else "–"
-survivors = [e["mutant"]["id"] + " " + e["mutant"]["contract"] for e in report["entries"] if e["outcome"] == "survived" and not e["likelyEquivalent"]]
-print("| rubric/%s.json | %d of %d | %d | %d | %d | %d | %d | %s | %.0f s | %s |" % (name, t["mutants"], report["generated"], t["killed"], t["survived"],
-      t["likelyEquivalent"], t["timedOut"], t["doesNotCompile"], score, seconds, ", ".join(survivors) or "none"))
-PY
-)$'\n'
-done
 autograder_score=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print("%g of %g" % (r["score"], sum(t["max_score"] for t in r["tests"])))' "$ag/results/results.json")
 
 {
@@ -411,10 +393,7 @@ autograder_score=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])
   echo "| a course server: \`grader batch\` --jobs 2, the sample course (above) | $(awk -v w="${batch_wall[2]}" -v n="$course_size" 'BEGIN {printf "%.2f", w / n}') s of wall time per submission |"
   echo "| the student kit: \`grader run\` on the student's machine | the reference's wall time above, after a one-time \`swift build -c release\` of the grader |"
   echo
-  echo "## Rubric audits (\`grader audit --rubric R --jobs 2\`, default limit of 100 mutants, one run each)"
-  echo
-  echo "| rubric | mutants graded | killed | survived | likely equivalent | timed out | do not compile | mutation score | time | survivors not equivalent |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
-  printf "%s" "$audit_rows"
+  echo "How strong each rubric is (mutants of the reference graded with it): AUDITS.md, written by"
+  echo "\`make bench-audit\` (\`make bench\` runs both)."
 } > BENCHMARKS.md
 cat BENCHMARKS.md
