@@ -15,6 +15,19 @@ enum ModularUpdateRuleChecks {
         try ModularLayerChecks.expectRelative(got, want, below: 1e-8, what: "config.\(name)", hint: hint)
     }
 
+    /// `count` steps of a rule from `config`, each from the state the submission returned, against
+    /// the oracle stepping from its own state: a rule must start from nil state and continue.
+    static func expectSteps(_ count: Int, from config: UpdateConfig, hint: String,
+                            submission: (Tensor, UpdateConfig) throws -> (Tensor, UpdateConfig),
+                            oracle: (Tensor, UpdateConfig) -> (Tensor, UpdateConfig)) throws {
+        var (weights, state, expected, oracleState) = (w, config, w, config)
+        for step in 1...count {
+            (weights, state) = try submission(weights, state)
+            (expected, oracleState) = oracle(expected, oracleState)
+            try ModularLayerChecks.expectRelative(weights, expected, below: 1e-8, what: "w after step \(step)", hint: hint)
+        }
+    }
+
     static let sgdMomentum = CheckGroup(name: "sgdMomentum", checks: [
         Check("sgd", "the given rule: w − α·dw (α 1e-2)") { registry in
             let (next, _) = try ModularClient.of(registry).sgd(w, dw, UpdateConfig(learningRate: 1e-2))
@@ -32,15 +45,14 @@ enum ModularUpdateRuleChecks {
             let modular = try ModularClient.of(registry)
             var config = UpdateConfig(learningRate: 1e-2)
             config.momentum = 0.8
-            var (weights, expected) = (w, w)
-            var oracleConfig = config
-            for step in 1...2 {
-                (weights, config) = try modular.sgdMomentum(weights, dw, config)
-                let (want, velocity) = ModularOracle.sgdMomentum(expected, dw, oracleConfig)
-                (expected, oracleConfig.velocity) = (want, velocity)
-                try ModularLayerChecks.expectRelative(weights, want, below: 1e-8, what: "w after step \(step)",
-                                                      hint: "a nil velocity starts at zeros; use config.momentum, not a constant 0.9")
-            }
+            try expectSteps(2, from: config, hint: "a nil velocity starts at zeros; use config.momentum, not a constant 0.9",
+                            submission: { try modular.sgdMomentum($0, dw, $1) },
+                            oracle: { weights, state in
+                                var state = state
+                                let next: Tensor
+                                (next, state.velocity) = ModularOracle.sgdMomentum(weights, dw, state)
+                                return (next, state)
+                            })
         },
     ])
 
@@ -58,14 +70,14 @@ enum ModularUpdateRuleChecks {
             let modular = try ModularClient.of(registry)
             var config = UpdateConfig(learningRate: 1e-2)
             config.decayRate = 0.9
-            var (weights, expected, oracleConfig) = (w, w, config)
-            for step in 1...2 {
-                (weights, config) = try modular.rmsprop(weights, dw, config)
-                let (want, cache) = ModularOracle.rmsprop(expected, dw, oracleConfig)
-                (expected, oracleConfig.cache) = (want, cache)
-                try ModularLayerChecks.expectRelative(weights, want, below: 1e-8, what: "w after step \(step)",
-                                                      hint: "a nil cache starts at zeros; use config.decayRate and config.epsilon")
-            }
+            try expectSteps(2, from: config, hint: "a nil cache starts at zeros; use config.decayRate and config.epsilon",
+                            submission: { try modular.rmsprop($0, dw, $1) },
+                            oracle: { weights, state in
+                                var state = state
+                                let next: Tensor
+                                (next, state.cache) = ModularOracle.rmsprop(weights, dw, state)
+                                return (next, state)
+                            })
         },
     ])
 
@@ -83,15 +95,15 @@ enum ModularUpdateRuleChecks {
         },
         Check("fromScratch", "three steps from m, v = nil and t = 0") { registry in
             let modular = try ModularClient.of(registry)
-            var config = UpdateConfig(learningRate: 1e-1)
-            var (weights, expected, oracleConfig) = (w, w, config)
-            for step in 1...3 {
-                (weights, config) = try modular.adam(weights, dw, config)
-                let want = ModularOracle.adam(expected, dw, oracleConfig)
-                (expected, oracleConfig.m, oracleConfig.v, oracleConfig.t) = (want.0, want.m, want.v, want.t)
-                try ModularLayerChecks.expectRelative(weights, want.0, below: 1e-8, what: "w after step \(step)",
-                                                      hint: "nil moments start at zeros, t at 0; the first step's bias correction divides by 1 − β")
-            }
+            try expectSteps(3, from: UpdateConfig(learningRate: 1e-1),
+                            hint: "nil moments start at zeros, t at 0; the first step's bias correction divides by 1 − β",
+                            submission: { try modular.adam($0, dw, $1) },
+                            oracle: { weights, state in
+                                var state = state
+                                let want = ModularOracle.adam(weights, dw, state)
+                                (state.m, state.v, state.t) = (want.m, want.v, want.t)
+                                return (want.0, state)
+                            })
         },
     ])
 }
