@@ -45,10 +45,6 @@ public enum JudgeLoop {
 
         // The two things a check needs from the submission's process besides calls on objects.
         CheckEnvironment.seedSubmission = { seed in _ = try? connection?.call(0, "seed", [.int(Int(seed))]) }
-        CheckEnvironment.trainer = { model, _, parameters in
-            guard let connection else { throw WorkerConnection.WorkerLost(description: "no worker") }
-            return try remoteTraining(connection, model: model, parameters: parameters)
-        }
         CheckEnvironment.jobRunner = { name, _, argument in
             guard let connection else { throw WorkerConnection.WorkerLost(description: "no worker") }
             return try connection.exerciseValue(try connection.call(0, "job", [.string(name), try connection.wireValue(argument)]))
@@ -127,21 +123,5 @@ public enum JudgeLoop {
         result.cpuSeconds = cpuSeconds
         result.location = connection.location
         return result
-    }
-
-    /// hw5's training loop, run in the worker: what comes back is only data (checked by the caller).
-    static func remoteTraining(_ connection: WorkerConnection, model: String, parameters: [String: Double]) throws -> TrainingProbe.Outcome {
-        let pairs = parameters.sorted { $0.key < $1.key }.map { WireValue.list([.string($0.key), .double($0.value)]) }
-        let reply = try connection.call(0, "train", [.string(model), .list(pairs)])
-        let malformed = CheckFailure(expected: "trained parameters and a loss curve", got: "a malformed training result",
-                                     hint: "keep the contracts' return types")
-        guard case .list(let parts) = reply, parts.count == 3, case .list(let named) = parts[0],
-              case .tensor(let losses) = parts[1], case .double(let seconds) = parts[2] else { throw malformed }
-        var trained: [(name: String, tensor: Tensor)] = []
-        for item in named {
-            guard case .list(let pair) = item, pair.count == 2, case .string(let key) = pair[0], case .tensor(let tensor) = pair[1] else { throw malformed }
-            trained.append((key, tensor))
-        }
-        return TrainingProbe.Outcome(parameters: trained, losses: losses.scalars, seconds: seconds)
     }
 }

@@ -45,7 +45,7 @@ struct Invocation {
         throw ThrownError(kind: .badCall, message: "\(type(of: object)) has no method \(method)")
     }
 
-    /// Calls on the worker itself: make objects, seed, reset, and the long loops (probes).
+    /// Calls on the worker itself: make objects, seed, reset, and the long loops (`WorkerJobs`).
     func worker(_ method: String, _ a: Arguments) throws -> WireValue {
         switch method {
         case "make": return try make(try a.string(0), a)
@@ -55,19 +55,6 @@ struct Invocation {
         case "reset":
             table.reset()
             return WireValue.none
-        case "train":
-            // hw5's Algorithm 1: ten thousand iterations of per-sample calls, run here with the
-            // student's functions; the judge gets the trained weights and decides.
-            guard let functions = registry.functional else { throw ThrownError(kind: .badCall, message: "no Functional registered") }
-            var parameters: [String: Double] = [:]
-            if case .list(let pairs) = a.values.count > 1 ? a.values[1] : .none {
-                for pair in pairs { if case .list(let kv) = pair, kv.count == 2, case .string(let key) = kv[0], case .double(let value) = kv[1] { parameters[key] = value } }
-            }
-            let outcome = try TrainingProbe.run(model: try a.string(0), functions: functions, parameters: parameters)
-            return .list([
-                .list(outcome.parameters.map { .list([.string($0.name), .tensor($0.tensor)]) }),
-                .tensor(Tensor(outcome.losses)), .double(outcome.seconds),
-            ])
         case "job":
             // A long loop of the harness's (an exercise's solver), run here next to the student's
             // code; it returns data only, which the judge checks (`WorkerJobs`).

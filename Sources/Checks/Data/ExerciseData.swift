@@ -11,14 +11,6 @@ public enum CheckEnvironment {
     /// The submission's folder (for submitted files such as mlp.npz), if the host gave one.
     nonisolated(unsafe) public static var submissionDirectory: String?
 
-    /// Runs hw5's training loop with the submission's functions. The judge replaces it with a
-    /// call that runs the loop in the worker (one call instead of millions); this default runs
-    /// it in this process, for a registry of local objects.
-    nonisolated(unsafe) public static var trainer: (_ model: String, _ registry: SubmissionRegistry,
-                                                    _ parameters: [String: Double]) throws -> TrainingProbe.Outcome = { model, registry, parameters in
-        try TrainingProbe.run(model: model, functions: try require(registry.functional, "Functional"), parameters: parameters)
-    }
-
     /// Runs a `WorkerJobs` job. The judge replaces it with a call that runs the job in the worker.
     nonisolated(unsafe) public static var jobRunner: (_ name: String, _ registry: SubmissionRegistry,
                                                       _ argument: ExerciseValue) throws -> ExerciseValue = { name, registry, argument in

@@ -14,7 +14,7 @@ enum TrainingChecks {
         }
     }
 
-    /// Trains with the submission's functions (in the worker: `CheckEnvironment.trainer`), then
+    /// Trains with the submission's functions (in the worker: a `WorkerJobs` job), then
     /// decides here: the weights' shapes, NaN in the loss, and the test accuracy of the harness's
     /// own inference on weights the submission trained. The test set never reaches student code.
     static func run(_ model: TrainingRun.Model, _ registry: SubmissionRegistry, defaultThreshold: Double) throws {
@@ -23,7 +23,7 @@ enum TrainingChecks {
         let iterations = Int(CheckEnvironment.parameter("iterations", default: 10_000))
         let test = try MNIST.load("test")
         try majorityOfThreeSeeds {
-            let outcome = try CheckEnvironment.trainer(model.rawValue, registry, CheckEnvironment.parameters)
+            let outcome = try TrainingProbe.remote(model: model.rawValue, registry: registry, parameters: CheckEnvironment.parameters)
             let shapes = parameterShapes(model)
             let names = outcome.parameters.map(\.name), gotShapes = outcome.parameters.map(\.tensor.shape)
             try expect(names == shapes.map(\.0) && gotShapes == shapes.map(\.1),

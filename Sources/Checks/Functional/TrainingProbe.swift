@@ -2,9 +2,33 @@ import ExerciseKit
 
 /// hw5's training loop as a probe: ten thousand iterations of per-sample calls are far too many
 /// to make one by one across the process boundary, so the worker runs Algorithm 1 with the
-/// student's functions and returns only what it produced (trained weights, the loss of every
-/// iteration). The judge then scores those weights with the harness's own inference.
+/// student's functions (the `WorkerJobs` job "hw5Training") and returns only what it produced
+/// (trained weights, the loss of every iteration). The judge then scores those weights with the
+/// harness's own inference.
 public enum TrainingProbe {
+    static let jobs: [String: WorkerJobs.Job] = ["hw5Training": { registry, argument in
+        let items = try argument.list("a training request", count: 2)
+        var parameters: [String: Double] = [:]
+        for pair in try items[1].list("the parameters") {
+            let kv = try pair.list("a parameter", count: 2)
+            parameters[try kv[0].string("a parameter's name")] = try kv[1].double("a parameter's value")
+        }
+        return try run(model: try items[0].string("the model"), functions: try require(registry.functional, "Functional"),
+                       parameters: parameters).value
+    }]
+
+    /// Trains `model` in the worker (or here, for a registry of local objects).
+    static func remote(model: String, registry: SubmissionRegistry, parameters: [String: Double]) throws -> Outcome {
+        let request = ExerciseValue.list([.string(model), .list(parameters.sorted { $0.key < $1.key }.map { .list([.string($0.key), .double($0.value)]) })])
+        let reply = try WorkerJobs.run("hw5Training", registry, request)
+        do {
+            return try Outcome(reply)
+        } catch let error as CallError {
+            throw CheckFailure(expected: "trained parameters and a loss curve", got: "a malformed training result (\(error.description))",
+                               hint: "keep the contracts' return types")
+        }
+    }
+
     public struct Outcome: Sendable {
         public var parameters: [(name: String, tensor: Tensor)]
         public var losses: [Double]
@@ -14,6 +38,20 @@ public enum TrainingProbe {
             self.parameters = parameters
             self.losses = losses
             self.seconds = seconds
+        }
+
+        /// The parameters in training order (the check compares names and shapes in order).
+        var value: ExerciseValue {
+            .list([.list(parameters.map { .list([.string($0.name), .tensor($0.tensor)]) }), .tensor(Tensor(losses)), .double(seconds)])
+        }
+
+        init(_ value: ExerciseValue) throws {
+            let items = try value.list("a training result", count: 3)
+            parameters = try items[0].list("the trained parameters").map { pair in
+                let named = try pair.list("a trained parameter", count: 2)
+                return (try named[0].string("a parameter's name"), try named[1].tensor("a trained parameter"))
+            }
+            (losses, seconds) = (try items[1].tensor("the losses").scalars, try items[2].double("the seconds"))
         }
     }
 

@@ -7,7 +7,7 @@ import ExerciseKit
 public enum WorkerJobs {
     public typealias Job = @Sendable (_ registry: SubmissionRegistry, _ argument: ExerciseValue) throws -> ExerciseValue
 
-    public static let all: [String: Job] = ModularSolver.jobs
+    public static let all: [String: Job] = ModularSolver.jobs.merging(TrainingProbe.jobs) { first, _ in first }
 
     /// Runs job `name`: in the worker when the judge has set `CheckEnvironment.jobRunner`, else here.
     static func run(_ name: String, _ registry: SubmissionRegistry, _ argument: ExerciseValue) throws -> ExerciseValue {
