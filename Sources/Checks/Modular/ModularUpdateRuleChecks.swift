@@ -28,6 +28,18 @@ enum ModularUpdateRuleChecks {
         }
     }
 
+    /// The same for a rule whose state is one tensor (`\.velocity`, `\.cache`).
+    static func expectSteps(_ count: Int, from config: UpdateConfig, state: WritableKeyPath<UpdateConfig, Tensor?>, hint: String,
+                            submission: (Tensor, UpdateConfig) throws -> (Tensor, UpdateConfig),
+                            oracle: @escaping (Tensor, Tensor, UpdateConfig) -> (Tensor, Tensor)) throws {
+        try expectSteps(count, from: config, hint: hint, submission: submission) { weights, config in
+            let (next, newState) = oracle(weights, dw, config)
+            var config = config
+            config[keyPath: state] = newState
+            return (next, config)
+        }
+    }
+
     static let sgdMomentum = CheckGroup(name: "sgdMomentum", checks: [
         Check("sgd", "the given rule: w − α·dw (α 1e-2)") { registry in
             let (next, _) = try ModularClient.of(registry).sgd(w, dw, UpdateConfig(learningRate: 1e-2))
@@ -45,14 +57,8 @@ enum ModularUpdateRuleChecks {
             let modular = try ModularClient.of(registry)
             var config = UpdateConfig(learningRate: 1e-2)
             config.momentum = 0.8
-            try expectSteps(2, from: config, hint: "a nil velocity starts at zeros; use config.momentum, not a constant 0.9",
-                            submission: { try modular.sgdMomentum($0, dw, $1) },
-                            oracle: { weights, state in
-                                var state = state
-                                let next: Tensor
-                                (next, state.velocity) = ModularOracle.sgdMomentum(weights, dw, state)
-                                return (next, state)
-                            })
+            try expectSteps(2, from: config, state: \.velocity, hint: "a nil velocity starts at zeros; use config.momentum, not a constant 0.9",
+                            submission: { try modular.sgdMomentum($0, dw, $1) }, oracle: ModularOracle.sgdMomentum)
         },
     ])
 
@@ -70,14 +76,8 @@ enum ModularUpdateRuleChecks {
             let modular = try ModularClient.of(registry)
             var config = UpdateConfig(learningRate: 1e-2)
             config.decayRate = 0.9
-            try expectSteps(2, from: config, hint: "a nil cache starts at zeros; use config.decayRate and config.epsilon",
-                            submission: { try modular.rmsprop($0, dw, $1) },
-                            oracle: { weights, state in
-                                var state = state
-                                let next: Tensor
-                                (next, state.cache) = ModularOracle.rmsprop(weights, dw, state)
-                                return (next, state)
-                            })
+            try expectSteps(2, from: config, state: \.cache, hint: "a nil cache starts at zeros; use config.decayRate and config.epsilon",
+                            submission: { try modular.rmsprop($0, dw, $1) }, oracle: ModularOracle.rmsprop)
         },
     ])
 
