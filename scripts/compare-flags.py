@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """What the compile flags do to the code they make (issue 11): the reference built with the old
-flags (-O, batch mode) and with the chosen ones (-O -wmo), then the exercise 2 suite and hw5's two
+flags (-O, a frontend per file) and with the chosen ones (-O -wmo), then the exercise 2 suite and hw5's two
 trainings run on each build through `grader judge` (the grader's own check runner), interleaved.
 
 Usage: compare-flags.py SCRATCH RUNS  (from the repository root, after `swift build -c release`)
@@ -19,7 +19,7 @@ with open(entry, 'w') as f:
     f.write(('import ExerciseKit\n@_cdecl("exercisekit_abi_version")\npublic func __graderABIVersion() -> Int32 { %s }\n'
             '@_cdecl("exercisekit_register")\npublic func __graderRegister(_ registry: UnsafeMutableRawPointer) {\n'
             '    registerSubmission(Unmanaged<SubmissionRegistry>.fromOpaque(registry).takeUnretainedValue())\n}\n') % abi)
-modes = [('-O (batch mode): the flags before issue 11', ['-O']), ('-O -wmo: the flags chosen', ['-O', '-wmo'])]
+modes = [('-O (a frontend per file): the flags before issue 11', ['-O']), ('-O -wmo: the flags chosen', ['-O', '-wmo'])]
 libraries = []
 for index, (_, flags) in enumerate(modes):
     library = os.path.join(scratch, 'compare-%d.so' % index)

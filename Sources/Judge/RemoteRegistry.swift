@@ -6,8 +6,6 @@ import RemoteObjects
 /// Only the contracts the worker reported as registered get a factory (the others stay nil, and
 /// their checks fail with "not registered", as before).
 enum RemoteRegistry {
-    static let builtInContracts = SubmissionRegistry.builtInContracts
-
     static func make(_ connection: WorkerConnection) -> SubmissionRegistry {
         let registry = SubmissionRegistry()
         let registered = Set(connection.contracts)
@@ -30,7 +28,7 @@ enum RemoteRegistry {
             case "CrossEntropyLoss": .loss
             case "NeuralNetwork": .network
             case "Functional": .functional
-            case _ where !builtInContracts.contains(contract): .callable
+            case _ where !SubmissionRegistry.builtInContracts.contains(contract): .callable
             default: .layer
             }
             // No object has this handle: every call on this proxy fails with "no object with handle".
@@ -65,7 +63,7 @@ enum RemoteRegistry {
         }
         if has("Functional") { registry.functional = create("Functional", [], as: (any FunctionalExercise).self) }
         // Every other contract is a function set: one proxy each, whatever the exercise.
-        for contract in connection.contracts where !builtInContracts.contains(contract) {
+        for contract in connection.contracts where !SubmissionRegistry.builtInContracts.contains(contract) {
             registry.register(create(contract, [], as: RemoteCallable.self), as: contract)
         }
         return registry
