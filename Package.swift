@@ -36,7 +36,7 @@ let package = Package(
         /// The binary, framed, validated protocol between the judge and the worker (calls on objects).
         .target(name: "RemoteObjects", dependencies: [.product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The untrusted side: dlopen a compiled submission, check its ABI, execute calls on its objects.
-        .target(name: "Worker", dependencies: ["Checks", "GradingModel", "RemoteObjects", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        .target(name: "Worker", dependencies: ["Checks", "GradingModel", "RemoteObjects", "CProcess", .product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The trusted side: run the checks against proxies of the worker's objects, and decide.
         .target(name: "Judge", dependencies: ["Checks", "GradingModel", "RemoteObjects", "PluginHost", .product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// pipe2 and posix_spawn's closefrom, which Swift's Glibc module does not import.

@@ -221,7 +221,9 @@ db = sqlite3.connect(sys.argv[1])
 n, mean_all = db.execute("select count(*), avg(wallSeconds) from submission").fetchone()
 g, compile_, checks, mean = db.execute("select count(*), avg(compileSeconds), avg(checkSeconds), avg(wallSeconds) from submission where status != 'not gradable'").fetchone()
 slow = db.execute("select id, wallSeconds, status from submission order by wallSeconds desc limit 3").fetchall()
-print("| %d named students (%d gradable) | %.2f s | %.2f s | %.2f s (all %d: %.2f s) |" % (n, g, compile_, checks, mean, n, mean_all))
+walls = sorted(w for (w,) in db.execute("select wallSeconds from submission where status != 'not gradable'"))
+median = (walls[(len(walls) - 1) // 2] + walls[len(walls) // 2]) / 2
+print("| %d named students (%d gradable) | %.2f s | %.2f s | %.2f s (median %.2f s; all %d: %.2f s) |" % (n, g, compile_, checks, mean, median, n, mean_all))
 print("")
 print("Slowest: " + ", ".join("%s %.1f s (%s)" % row for row in slow) + ".")
 PY

@@ -152,6 +152,17 @@ public struct BatchRunner {
     /// first) and that grade counts: the machine's load must not decide it.
     public func run(_ work: [(Entry, String)], report: @escaping @Sendable (BatchStore.Submission) -> Void,
                     retried: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        // Identical sources (a resubmission, the untouched skeleton, a copy) compile once per batch.
+        // Builds are copied in and out by the grader, outside every sandbox, and only before the
+        // submission's own code has run; the key covers the sources, the flags and ExerciseKit.
+        try? FileManager.default.createDirectory(atPath: sharedBuilds, withIntermediateDirectories: true)
+        let cleanup = Interruption.addCleanup { [sharedBuilds] in try? FileManager.default.removeItem(atPath: sharedBuilds) }
+        defer {
+            Interruption.removeCleanup(cleanup)
+            try? FileManager.default.removeItem(atPath: sharedBuilds)
+            // Each job removed its own folder; the parent goes too when nothing is left in it.
+            rmdir("\(options.out)/work")
+        }
         let timedOut = FailureBox()
         try runJobs(work, jobs: options.jobs) { [self] row in
             let starved = row.status == "timed out" && options.jobs > 1
@@ -161,9 +172,10 @@ public struct BatchRunner {
         let again = work.filter { timedOut.all.contains($0.0.id) }
         for (entry, _) in again { retried(entry.id) }
         try runJobs(again, jobs: 1, report: report)
-        // Each job removed its own folder; the parent goes too when nothing is left in it.
-        rmdir("\(options.out)/work")
     }
+
+    /// The batch's builds, shared by its jobs (never inside a sandbox: beside the work folders).
+    var sharedBuilds: String { "\(options.out)/work/.builds" }
 
     private func runJobs(_ work: [(Entry, String)], jobs requested: Int, report: @escaping @Sendable (BatchStore.Submission) -> Void) throws {
         guard !work.isEmpty else { return }
@@ -219,7 +231,7 @@ public struct BatchRunner {
             session.referencePath = options.referencePath
             session.referenceOutputs = referenceOutputs
             session.diagnoseFailures = options.diagnoseFailures
-            workspace.configure(&session)
+            workspace.configure(&session, sharedCache: sharedBuilds)
             try workspace.prepare()
             report = try session.grade(submissionAt: workspace.submissionFolder, name: entry.id)
         } catch let error as ArchiveError {

@@ -148,7 +148,10 @@ public struct GradingSession {
                 noteLimits(on: &result, report: &report)
                 if diagnoseFailures, diagnoses < Self.maxDiagnoses, let hang = Self.diagnosable(result) {
                     diagnoses += 1
-                    locate(&result, submissionAt: path, builder: builder, timeout: timeout, hang: hang, parameters: group?.parameters)
+                    // A debug build runs several times slower: a crash's rerun gets at least the
+                    // rubric's own per-check limit to reach the crash (a small-inputs check's is a tenth).
+                    let rerunLimit = hang ? timeout : max(timeout, min(rubric.limits.checkTimeoutSeconds, remaining))
+                    locate(&result, submissionAt: path, builder: builder, timeout: rerunLimit, hang: hang, parameters: group?.parameters)
                 }
                 if group?.differential == true { result = try differential.compare(result, id: id, parameters: group?.parameters) }
                 if !keepArtifacts { result.artifacts = result.artifacts?.filter { $0.key == "loss" } }

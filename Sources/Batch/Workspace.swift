@@ -1,3 +1,4 @@
+import Checks
 import Foundation
 import GradingModel
 import PluginHost
@@ -91,8 +92,10 @@ public final class Workspace {
     }
 
     static func commonLimits(_ limits: Rubric.Limits) -> [String] {
-        ["time: \(Int(limits.checkTimeoutSeconds)) s of CPU per check, \(Int(limits.submissionBudgetSeconds)) s of CPU for all of a submission's checks (wall-clock backstops \(Int(ProcessTreeCPU.wallBackstop(cpuSeconds: limits.checkTimeoutSeconds))) s and \(Int(ProcessTreeCPU.budgetBackstop(cpuSeconds: limits.submissionBudgetSeconds))) s)",
-         "output: 16 MiB of printing per check"]
+        let small = limits.checkTimeoutSeconds * Check.smallInputsScale
+        return ["time: \(Int(limits.checkTimeoutSeconds)) s of CPU per check (\(small < 1 ? String(format: "%.1f", small) : "\(Int(small))") s for checks on small fixed inputs, more for trainings), \(Int(limits.submissionBudgetSeconds)) s of CPU for all of a submission's checks (wall-clock backstops \(Int(ProcessTreeCPU.wallBackstop(cpuSeconds: limits.checkTimeoutSeconds))) s and \(Int(ProcessTreeCPU.budgetBackstop(cpuSeconds: limits.submissionBudgetSeconds))) s)",
+         "output: 16 MiB of printing per check",
+         "programs: the submission cannot start processes or run programs (seccomp; threads are allowed)"]
     }
 
     deinit { close() }

@@ -14,3 +14,57 @@ int cprocess_spawn_closefrom(posix_spawn_file_actions_t *actions, int from) {
 #include <sys/syscall.h>
 
 int cprocess_signal_thread(int pid, int tid, int signal) { return (int)syscall(SYS_tgkill, pid, tid, signal); }
+
+#include <errno.h>
+#include <sched.h>
+#include <stddef.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+
+#if defined(__x86_64__)
+#define CPROCESS_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define CPROCESS_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+// One comparison and its verdict: two instructions, so no jump ever spans more than one.
+#define CPROCESS_REFUSE(nr, error) \
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (error))
+
+int cprocess_deny_new_processes(void) {
+#ifndef CPROCESS_AUDIT_ARCH
+    errno = ENOSYS;
+    return -1;
+#else
+    struct sock_filter filter[] = {
+        // Another architecture's calling convention (e.g. i386 through int 0x80) has other numbers.
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, CPROCESS_AUDIT_ARCH, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+#if defined(__x86_64__)
+        // x32 calls (bit 30 set) reach the same kernel functions by other numbers.
+        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        CPROCESS_REFUSE(__NR_fork, EPERM),
+        CPROCESS_REFUSE(__NR_vfork, EPERM),
+#endif
+        CPROCESS_REFUSE(__NR_execve, EPERM),
+        CPROCESS_REFUSE(__NR_execveat, EPERM),
+        // clone3 passes its flags in memory a filter cannot read: ENOSYS makes glibc fall back to
+        // clone, whose flags it can (threads keep working).
+        CPROCESS_REFUSE(__NR_clone3, ENOSYS),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),  // low half of flags
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog program = { .len = (unsigned short)(sizeof filter / sizeof filter[0]), .filter = filter };
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0);
+#endif
+}

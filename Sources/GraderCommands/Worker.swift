@@ -27,8 +27,12 @@ extension GraderCommand {
 
         @OptionGroup var options: WorkerOptions
 
+        @Flag(help: "Let the submission's process start programs: the Swift runtime's backtracer, for a diagnosis rerun.")
+        var allowBacktracer = false
+
         func run() throws {
-            let limits = WorkerLoop.Limits(memoryBytes: UInt64(options.memoryMib) << 20, cpuSeconds: UInt64(options.cpuSeconds))
+            let limits = WorkerLoop.Limits(memoryBytes: UInt64(options.memoryMib) << 20, cpuSeconds: UInt64(options.cpuSeconds),
+                                           denyNewProcesses: !allowBacktracer)
             CheckEnvironment.dataDirectory = options.dataDir
             let code = WorkerLoop.run(libraryPath: options.library, limits: limits)
             if code != 0 { throw ExitCode(code) }

@@ -89,7 +89,7 @@ public final class WorkerConnection {
         let process = try ChildProcess(arguments: c.commandPrefix + backtracer + [
             c.executable, "worker", "--library", c.libraryPath,
             "--memory-mib", "\(c.memoryMiB)", "--cpu-seconds", "\(c.cpuSeconds)", "--data-dir", c.dataDirectory,
-        ], environment: environment, inheritEnvironment: false)
+        ] + (c.diagnose ? ["--allow-backtracer"] : []), environment: environment, inheritEnvironment: false)
         process.stderrCapBytes = Self.outputCapBytes
         self.process = process
         diagnose = c.diagnose

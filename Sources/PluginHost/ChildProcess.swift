@@ -209,11 +209,40 @@ public final class ChildProcess {
             }
             if stdoutClosed { return .endOfOutput }
             // A reply to a small call usually comes within microseconds: look for it briefly
-            // before sleeping in poll (a wake-up costs more than the call itself on a busy machine).
-            if spinUntilReadable(microseconds: 40) { drain(stdoutFD, limit: maxBytes + 4); continue }
+            // before sleeping in poll (a wake-up costs more than the call itself on an idle machine).
+            if spin.shouldSpin() {
+                let arrived = spinUntilReadable(microseconds: SpinPolicy.microseconds)
+                spin.record(success: arrived)
+                if arrived { drain(stdoutFD, limit: maxBytes + 4); continue }
+            }
             guard pump(until: deadline, readLimit: maxBytes + 4) else { return .timedOut }
         }
     }
+
+    /// When waiting for a frame spins before it sleeps. Spinning pays on an idle machine (the
+    /// exercise 2 suite: 1.90 s against 2.28 s without) and costs dearly when every core is busy
+    /// (2.85 s against 1.95 s, the other core computing, as in a batch at --jobs = cores): the
+    /// spinning judge holds the core its own worker needs. So it spins while spins keep finding
+    /// replies, stops after `credit` misses in a row, and tries again every `probeEvery` waits.
+    struct SpinPolicy {
+        static let microseconds: UInt64 = 40
+        static let credit = 8
+        static let probeEvery = 32
+        private var misses = 0
+        private var waitsSinceProbe = 0
+
+        mutating func shouldSpin() -> Bool {
+            if misses < Self.credit { return true }
+            waitsSinceProbe += 1
+            if waitsSinceProbe >= Self.probeEvery { waitsSinceProbe = 0; return true }
+            return false
+        }
+
+        mutating func record(success: Bool) {
+            misses = success ? 0 : min(misses + 1, Self.credit)
+        }
+    }
+    private var spin = SpinPolicy()
 
     private func spinUntilReadable(microseconds: UInt64) -> Bool {
         let end = DispatchTime.now().uptimeNanoseconds + microseconds * 1000

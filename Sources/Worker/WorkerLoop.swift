@@ -1,4 +1,5 @@
 import Checks
+import CProcess
 import ExerciseKit
 import Foundation
 import GradingModel
@@ -22,10 +23,14 @@ public enum WorkerLoop {
         public var cpuSeconds: UInt64
         public var fileSizeBytes: UInt64 = 64 << 20
         public var processes: UInt64 = 64
+        /// Refuse every new process and program to the submission (seccomp). Off only for a
+        /// diagnosis rerun: the Swift runtime's backtracer is a program the crashing worker starts.
+        public var denyNewProcesses = true
 
-        public init(memoryBytes: UInt64, cpuSeconds: UInt64) {
+        public init(memoryBytes: UInt64, cpuSeconds: UInt64, denyNewProcesses: Bool = true) {
             self.memoryBytes = memoryBytes
             self.cpuSeconds = cpuSeconds
+            self.denyNewProcesses = denyNewProcesses
         }
     }
 
@@ -44,6 +49,11 @@ public enum WorkerLoop {
         }
         apply(limits)
         let channel = BlockingFrameChannel(input: requests, output: replies)
+        if limits.denyNewProcesses, cprocess_deny_new_processes() != 0 {
+            // Grading without it would hand a submission more than its report says it had.
+            channel.send(.loadFailed(reason: "the worker could not refuse new processes to the submission (seccomp: \(String(cString: strerror(errno))))", expectedABI: 0, foundABI: 0))
+            return 1
+        }
 
         let registry: SubmissionRegistry
         switch load(libraryPath) {

@@ -106,10 +106,11 @@ import Testing
         let lines = lock.withLock { arrivals }
         let group = try #require(lines.first { $0.line.contains("TestOptimizers2: 1/3 checks passed") }, "\(lines.map(\.line))")
         let timedOut = try #require(lines.first { $0.line.contains("✗ TestFlatten.flattenForward") }, "\(lines.map(\.line))")
-        #expect(timedOut.at.timeIntervalSince(group.at) > 5, "the first group's result came when the loop's 10 s limit ran out, not before")
+        // TestFlatten works on small inputs: its checks get a tenth of the rubric's 10 s.
+        #expect(timedOut.at.timeIntervalSince(group.at) > 0.8, "the first group's result came when the loop's 1 s limit ran out, not before")
         let log = lines.map(\.line).joined(separator: "\n")
         // The loop is lines 14–15; each check's sample falls on one of them.
-        #expect(output.contains(/\[1\] 2 checks: timed out: still running in Flatten.forward\(_:\) at Sources\/Submission\/Flatten.swift:(14|15|14,15) after 10 s/), "\(output)\n\(log)")
+        #expect(output.contains(/\[1\] 2 checks: timed out: still running in Flatten.forward\(_:\) at Sources\/Submission\/Flatten.swift:(14|15|14,15) after 1 s/), "\(output)\n\(log)")
         #expect(output.contains("  ✗ flattenForward, flattenBackward → [1]"), "\(output)\n\(log)")
     }
 

@@ -53,6 +53,33 @@ import Testing
         #expect(next.status == .passed, "\(next.message)")
     }
 
+    /// The worker refuses new processes and programs to the submission (seccomp); its threads work.
+    @Test func aSubmissionCannotStartAProcessButCanStartAThread() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spawner-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/Sources", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestSupport.repository + "/reference/Sources/Submission", toPath: folder + "/Sources/Submission")
+        let file = folder + "/Sources/Submission/Optimizers.swift"
+        let original = "        weightTensor.zipWith(gradientTensor) { w, g in w - learningRate * g }\n"
+        let source = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(source.contains(original))
+        // A wrong update when the spawn got through or the thread never ran.
+        try ("import Foundation\n" + source.replacingOccurrences(of: original, with: """
+                    var pid: pid_t = 0
+                    let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+                    let spawned = posix_spawn(&pid, "/bin/true", nil, nil, argv, nil) == 0
+                    let done = DispatchSemaphore(value: 0)
+                    Thread { done.signal() }.start()
+                    let threadRan = done.wait(timeout: .now() + 5) == .success
+                    print("spawned: \\(spawned), thread ran: \\(threadRan)")
+                    return weightTensor.zipWith(gradientTensor) { w, g in w - learningRate * g + (spawned || !threadRan ? 1 : 0) }
+
+            """)).write(toFile: file, atomically: true, encoding: .utf8)
+        let supervisor = try TestSupport.supervisor(atPath: folder)
+        let result = try supervisor.run(check: "TestOptimizers2.sgd", seed: 1337)
+        #expect(result.status == .passed, "\(result.message)")
+    }
+
     @Test func compileErrorsNameTheFileAndLine() throws {
         #expect {
             _ = try TestSupport.builder().build(

@@ -37,7 +37,7 @@ enum FunctionalChecks {
         return (images, Tensor(shape: [1, 100], scalars: (0..<100).map { Double($0 % 10) }))
     }
 
-    static let getMiniBatch = CheckGroup(name: "getMiniBatch", checks: [
+    static let getMiniBatch = CheckGroup(name: "getMiniBatch", smallInputs: true, checks: [
         Check("shapes", "N = 100, batch 32: batches of 196×32 (×3) and 196×4 with 10×B one-hot labels") { registry in
             let (images, labels) = batchInput()
             let batches = try functions(registry).getMiniBatch(imTrain: images, labelTrain: labels, batchSize: 32)
@@ -74,7 +74,7 @@ enum FunctionalChecks {
 
     // MARK: fc, fcBackward
 
-    static let fc = CheckGroup(name: "fc", checks: [
+    static let fc = CheckGroup(name: "fc", smallInputs: true, checks: [
         Check("values", "x 5×1, w 3×5, b 3×1: y = wx + b, 3×1") { registry in
             let (x, w, b) = (normal([5, 1]), normal([3, 5]), normal([3, 1]))
             try expectAllClose(try functions(registry).fc(x: x, w: w, b: b), FunctionalOracle.fc(x, w, b), tolerance: 1e-10,
@@ -82,7 +82,7 @@ enum FunctionalChecks {
         },
     ])
 
-    static let fcBackward = CheckGroup(name: "fcBackward", checks: [
+    static let fcBackward = CheckGroup(name: "fcBackward", smallInputs: true, checks: [
         Check("shapes", "dlDx 5×1, dlDw 3×5, dlDb 3×1") { registry in
             let (x, w, b, dlDy) = (normal([5, 1]), normal([3, 5]), normal([3, 1]), normal([3, 1]))
             let result = try functions(registry).fcBackward(dlDy: dlDy, x: x, w: w, b: b)
@@ -118,7 +118,7 @@ enum FunctionalChecks {
         return y
     }
 
-    static let lossCrossEntropySoftmax = CheckGroup(name: "lossCrossEntropySoftmax", checks: [
+    static let lossCrossEntropySoftmax = CheckGroup(name: "lossCrossEntropySoftmax", smallInputs: true, checks: [
         Check("values", "l = −Σ y log softmax(x), dlDx = softmax(x) − y for x 10×1") { registry in
             let (x, y) = (normal([10, 1]), oneHotColumn(10))
             let (loss, dlDx) = try functions(registry).lossCrossEntropySoftmax(x: x, y: y)
@@ -153,7 +153,7 @@ enum FunctionalChecks {
         return x
     }
 
-    static let relu = CheckGroup(name: "relu", checks: [
+    static let relu = CheckGroup(name: "relu", smallInputs: true, checks: [
         Check("values", "max(0, x) on a 4×4×3 tensor, same shape") { registry in
             let x = mixedSigns()
             try expectAllClose(try functions(registry).relu(x), FunctionalOracle.relu(x), tolerance: 0, what: "relu(x)",
@@ -161,7 +161,7 @@ enum FunctionalChecks {
         },
     ])
 
-    static let reluBackward = CheckGroup(name: "reluBackward", checks: [
+    static let reluBackward = CheckGroup(name: "reluBackward", smallInputs: true, checks: [
         Check("values", "dlDy where x > 0, 0 where x ≤ 0 (including x = 0)") { registry in
             let (x, dlDy) = (mixedSigns(), normal([4, 4, 3]))
             try expectAllClose(try functions(registry).reluBackward(dlDy: dlDy, x: x), dlDy.zipWith(x) { $1 > 0 ? $0 : 0 },
@@ -172,7 +172,7 @@ enum FunctionalChecks {
     // MARK: conv, convBackward
 
     /// Accepts correlation, or (when the rubric allows) convolution, and says which it found.
-    static let conv = CheckGroup(name: "conv", checks: [
+    static let conv = CheckGroup(name: "conv", smallInputs: true, checks: [
         Check("shapes", "x 14×14×1, w 3×3×1×3, b 3×1 → 14×14×3; x 5×6×2, w 3×3×2×4 → 5×6×4") { registry in
             let f = try functions(registry)
             try expectShape(try f.conv(x: normal([14, 14, 1]), wConv: normal([3, 3, 1, 3]), bConv: normal([3, 1])), [14, 14, 3],
@@ -201,7 +201,7 @@ enum FunctionalChecks {
         },
     ])
 
-    static let convBackward = CheckGroup(name: "convBackward", checks: [
+    static let convBackward = CheckGroup(name: "convBackward", smallInputs: true, checks: [
         Check("shapes", "dlDw h×w×C1×C2 (3×3×2×4), dlDb C2×1 (4×1)") { registry in
             let (x, w, b) = (normal([5, 6, 2]), normal([3, 3, 2, 4]), normal([4, 1]))
             let result = try functions(registry).convBackward(dlDy: normal([5, 6, 4]), x: x, wConv: w, bConv: b)
@@ -221,7 +221,7 @@ enum FunctionalChecks {
 
     // MARK: pool
 
-    static let pool2x2 = CheckGroup(name: "pool2x2", checks: [
+    static let pool2x2 = CheckGroup(name: "pool2x2", smallInputs: true, checks: [
         Check("values", "x 4×6×2 → 2×3×2, the maximum of each 2×2 window") { registry in
             let x = normal([4, 6, 2])
             try expectAllClose(try functions(registry).pool2x2(x), FunctionalOracle.pool(x), tolerance: 0, what: "pool2x2(x)",
@@ -229,7 +229,7 @@ enum FunctionalChecks {
         },
     ])
 
-    static let pool2x2Backward = CheckGroup(name: "pool2x2Backward", checks: [
+    static let pool2x2Backward = CheckGroup(name: "pool2x2Backward", smallInputs: true, checks: [
         Check("values", "each error goes to its window's maximum, the other three cells get 0") { registry in
             let (x, dlDy) = (normal([4, 6, 2]), normal([2, 3, 2]))
             var expected = Tensor(zeros: x.shape)

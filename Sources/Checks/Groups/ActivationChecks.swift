@@ -9,7 +9,7 @@ enum ActivationChecks {
         return x
     }
 
-    static let relu = CheckGroup(name: "TestReLU", checks: [
+    static let relu = CheckGroup(name: "TestReLU", smallInputs: true, checks: [
         Check("trainable", "ReLU is not trainable") { registry in
             try expect(!(try require(registry.reLU, "ReLU")().trainable), expected: "trainable == false", got: "true", hint: "ReLU has no weights")
         },
@@ -35,7 +35,7 @@ enum ActivationChecks {
 
     static let predictRow = [0.21732724, 0.23779387, 0.26018794, 0.28469095]
 
-    static let softMax = CheckGroup(name: "TestSoftMax", checks: [
+    static let softMax = CheckGroup(name: "TestSoftMax", smallInputs: true, checks: [
         Check("trainable", "SoftMax is not trainable") { registry in
             try expect(!(try require(registry.softMax, "SoftMax")().trainable), expected: "trainable == false", got: "true", hint: "")
         },
@@ -101,7 +101,7 @@ enum ActivationChecks {
         },
     ])
 
-    static let crossEntropy = CheckGroup(name: "TestCrossEntropyLoss", checks: [
+    static let crossEntropy = CheckGroup(name: "TestCrossEntropyLoss", smallInputs: true, checks: [
         Check("gradient", "gradient check of CrossEntropyLoss alone <= 1e-4") { registry in
             let label = Fixtures.oneHot(batch: 9, categories: 4)
             let loss = SubmissionLoss(try require(registry.crossEntropyLoss, "CrossEntropyLoss")())

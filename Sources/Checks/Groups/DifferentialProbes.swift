@@ -157,7 +157,7 @@ enum DifferentialProbes {
         },
     ])
 
-    static let optimizers = CheckGroup(name: "HiddenOptimizers", checks: [
+    static let optimizers = CheckGroup(name: "HiddenOptimizers", smallInputs: true, checks: [
         Check("sequences", "five steps of Sgd, SgdWithMomentum and Adam with random hyperparameters on vectors") { registry in
             let random = RandomSource(seed: CheckEnvironment.seed &+ 3)
             let (rate, momentum, rho) = (random.uniform(0.001, 0.5), random.uniform(0.5, 0.95), random.uniform(0.9, 0.999))

@@ -4,7 +4,7 @@ import ExerciseKit
 enum FlattenChecks {
     static let inputShape = [9, 3, 4, 11]
 
-    static let group = CheckGroup(name: "TestFlatten", checks: [
+    static let group = CheckGroup(name: "TestFlatten", smallInputs: true, checks: [
         Check("trainable", "Flatten is not trainable") { registry in
             let layer = try require(registry.flatten, "Flatten")()
             try expect(!layer.trainable, expected: "trainable == false", got: "true",

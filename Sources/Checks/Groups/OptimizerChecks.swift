@@ -4,7 +4,7 @@ import ExerciseKit
 enum OptimizerChecks {
     static let tolerance = 1.5e-7
 
-    static let group = CheckGroup(name: "TestOptimizers2", checks: [
+    static let group = CheckGroup(name: "TestOptimizers2", smallInputs: true, checks: [
         Check("sgd", "Sgd(1): update(1, 1) = 0, then update(0, 1) = -1") { registry in
             let sgd = try require(registry.sgd, "Sgd")(1)
             let first = try sgd.calculateUpdate(weightTensor: Tensor(1), gradientTensor: Tensor(1))

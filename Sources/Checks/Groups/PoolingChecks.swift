@@ -34,7 +34,7 @@ enum PoolingChecks {
         }
     }
 
-    static let group = CheckGroup(name: "TestPooling", checks: [
+    static let group = CheckGroup(name: "TestPooling", smallInputs: true, checks: [
         Check("trainable", "Pooling is not trainable") { registry in
             try expect(!(try make(registry, [2, 2], [2, 2]).trainable), expected: "trainable == false", got: "true", hint: "Pooling has no weights")
         },

@@ -45,7 +45,7 @@ enum SoftConvChecks {
         }
     }
 
-    static let group = CheckGroup(name: "SoftConvTests", checks: [
+    static let group = CheckGroup(name: "SoftConvTests", smallInputs: true, checks: [
         forwardCheck("forward", bias: [0, 0], expected: SoftConvFixture.forwardNoBias, repeats: 1),
         forwardCheck("forwardWithBias", bias: [0.5, -0.5], expected: SoftConvFixture.forwardBias, repeats: 1),
         forwardCheck("forwardRepeated", bias: [0.5, -0.5], expected: SoftConvFixture.forwardBias, repeats: 3),

@@ -34,7 +34,7 @@ enum ModularLayerChecks {
 
     // MARK: 4.1.1, 4.1.2 affine
 
-    static let affineForward = CheckGroup(name: "affineForward", checks: [
+    static let affineForward = CheckGroup(name: "affineForward", smallInputs: true, checks: [
         Check("linspace", "the notebook's case: x (2, 4, 5, 6), w (120, 3), b (3) from linspace; out (2, 3) within 1e-9") { registry in
             let x = ModularOracle.linspace(-0.1, 0.5, [2, 4, 5, 6])
             let (w, b) = (ModularOracle.linspace(-0.2, 0.3, [120, 3]), ModularOracle.linspace(-0.3, 0.1, [3]))
@@ -50,7 +50,7 @@ enum ModularLayerChecks {
         },
     ])
 
-    static let affineBackward = CheckGroup(name: "affineBackward", checks: [
+    static let affineBackward = CheckGroup(name: "affineBackward", smallInputs: true, checks: [
         Check("gradients", "x (10, 2, 3), w (6, 5), b (5): dx, dw, db against numeric gradients within 1e-8; dx has x's shape") { registry in
             let (x, w, b, dout) = (normal([10, 2, 3]), normal([6, 5]), normal([5]), normal([10, 5]))
             let modular = try ModularClient.of(registry)
@@ -68,7 +68,7 @@ enum ModularLayerChecks {
 
     // MARK: 4.1.3, 4.1.4 ReLU and the sandwich
 
-    static let reluLayer = CheckGroup(name: "reluLayer", checks: [
+    static let reluLayer = CheckGroup(name: "reluLayer", smallInputs: true, checks: [
         Check("forward", "linspace(−0.5, 0.5) of (3, 4): negatives become 0") { registry in
             let x = ModularOracle.linspace(-0.5, 0.5, [3, 4])
             let (out, _) = try ModularClient.of(registry).reluForward(x)
@@ -92,7 +92,7 @@ enum ModularLayerChecks {
         },
     ])
 
-    static let sandwichLayers = CheckGroup(name: "sandwichLayers", checks: [
+    static let sandwichLayers = CheckGroup(name: "sandwichLayers", smallInputs: true, checks: [
         Check("affineRelu", "x (2, 3, 4), w (12, 10), b (10): forward equals relu(affine), backward within 1e-8 of numeric") { registry in
             let (x, w, dout) = (normal([2, 3, 4]), normal([12, 10]), normal([2, 10]))
             // b moves every pre-activation at least 0.01 from the ReLU's kink.
@@ -157,7 +157,7 @@ enum ModularLayerChecks {
         },
     ])
 
-    static let dropoutBackward = CheckGroup(name: "dropoutBackward", checks: [
+    static let dropoutBackward = CheckGroup(name: "dropoutBackward", smallInputs: true, checks: [
         Check("gradient", "train, p = 0.2, seed 123: dx = dout · mask, the mask of its forward (read from forward's output)") { registry in
             let (x, dout) = (normal([10, 10]) + 10, normal([10, 10]))
             let modular = try ModularClient.of(registry)
@@ -177,7 +177,7 @@ enum ModularLayerChecks {
 
     // MARK: 4.4.1–4.4.4 convolution and pooling
 
-    static let convForwardNaive = CheckGroup(name: "convForwardNaive", checks: [
+    static let convForwardNaive = CheckGroup(name: "convForwardNaive", smallInputs: true, checks: [
         Check("linspace", "the notebook's case: x (2, 3, 4, 4), w (3, 3, 4, 4), stride 2, pad 1: out (2, 3, 2, 2) within 1e-8") { registry in
             let (x, w) = (ModularOracle.linspace(-0.1, 0.5, [2, 3, 4, 4]), ModularOracle.linspace(-0.2, 0.3, [3, 3, 4, 4]))
             let b = ModularOracle.linspace(-0.1, 0.2, [3])
@@ -227,7 +227,7 @@ enum ModularLayerChecks {
                            what: "db", hint: "db[f] sums dout over n, i, j")
     }
 
-    static let maxPoolForwardNaive = CheckGroup(name: "maxPoolForwardNaive", checks: [
+    static let maxPoolForwardNaive = CheckGroup(name: "maxPoolForwardNaive", smallInputs: true, checks: [
         Check("linspace", "the notebook's case: x (2, 3, 4, 4) from linspace, 2×2, stride 2") { registry in
             let x = ModularOracle.linspace(-0.3, 0.4, [2, 3, 4, 4])
             let (out, _) = try ModularClient.of(registry).maxPoolForwardNaive(x, PoolParameters(poolHeight: 2, poolWidth: 2, stride: 2))
@@ -242,7 +242,7 @@ enum ModularLayerChecks {
         },
     ])
 
-    static let maxPoolBackwardNaive = CheckGroup(name: "maxPoolBackwardNaive", checks: [
+    static let maxPoolBackwardNaive = CheckGroup(name: "maxPoolBackwardNaive", smallInputs: true, checks: [
         Check("gradient", "x (3, 2, 8, 8), 2×2, stride 2: dx within 1e-8 of numeric") { registry in
             try poolGradient(registry, x: distinct([3, 2, 8, 8]), PoolParameters(poolHeight: 2, poolWidth: 2, stride: 2))
         },
@@ -262,7 +262,7 @@ enum ModularLayerChecks {
 
     // MARK: given code, diagnostics only
 
-    static let lossFunctions = CheckGroup(name: "lossFunctions", checks: [
+    static let lossFunctions = CheckGroup(name: "lossFunctions", smallInputs: true, checks: [
         Check("softmaxLoss", "N = 50, C = 10, x = 0.001·N(0, 1): loss ≈ 2.3, loss and dx against the oracle") { registry in
             let x = 0.001 * normal([50, 10])
             let y = (0..<50).map { _ in RandomSource.shared.integer(below: 10) }

@@ -40,7 +40,7 @@ enum ModularUpdateRuleChecks {
         }
     }
 
-    static let sgdMomentum = CheckGroup(name: "sgdMomentum", checks: [
+    static let sgdMomentum = CheckGroup(name: "sgdMomentum", smallInputs: true, checks: [
         Check("sgd", "the given rule: w − α·dw (α 1e-2)") { registry in
             let (next, _) = try ModularClient.of(registry).sgd(w, dw, UpdateConfig(learningRate: 1e-2))
             try ModularLayerChecks.expectRelative(next, w - 1e-2 * dw, below: 1e-8, what: "sgd's next w", hint: "the skeleton's sgd works: restore it")
@@ -62,7 +62,7 @@ enum ModularUpdateRuleChecks {
         },
     ])
 
-    static let rmsprop = CheckGroup(name: "rmsprop", checks: [
+    static let rmsprop = CheckGroup(name: "rmsprop", smallInputs: true, checks: [
         Check("linspace", "the notebook's case: cache = linspace(0.6, 0.9), α 1e-2: next w and cache within 1e-8") { registry in
             var config = UpdateConfig(learningRate: 1e-2)
             config.cache = ModularOracle.linspace(0.6, 0.9, [n, d])
@@ -81,7 +81,7 @@ enum ModularUpdateRuleChecks {
         },
     ])
 
-    static let adam = CheckGroup(name: "adam", checks: [
+    static let adam = CheckGroup(name: "adam", smallInputs: true, checks: [
         Check("linspace", "the notebook's case: m = linspace(0.6, 0.9), v = linspace(0.7, 0.5), t = 5, α 1e-2: w, m, v, t = 6") { registry in
             var config = UpdateConfig(learningRate: 1e-2)
             (config.m, config.v, config.t) = (ModularOracle.linspace(0.6, 0.9, [n, d]), ModularOracle.linspace(0.7, 0.5, [n, d]), 5)

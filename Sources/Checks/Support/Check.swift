@@ -23,16 +23,31 @@ public struct Check: Sendable {
 
     /// Runs the check against a registry.
     public func run(_ registry: SubmissionRegistry) throws { try body(registry) }
+
+    /// The scale of a check on a few small, fixed tensors: a tenth of the rubric's limit (1 s of
+    /// CPU at the default 10 s) is still over 100 times what the reference needs, and a
+    /// submission that loops forever in an optimizer loses 1 s per check instead of 10.
+    public static let smallInputsScale = 0.1
+
+    func scaled(by factor: Double) -> Check {
+        Check(name, summary, timeoutScale: timeoutScale * factor, body)
+    }
 }
 
 /// A test class of the exercise, e.g. `TestConv`, as a list of checks.
 public struct CheckGroup: Sendable {
     public let name: String
     public let checks: [Check]
+    /// Every check works on a few small, fixed tensors (see `init`).
+    public let smallInputs: Bool
 
-    public init(name: String, checks: [Check]) {
+    /// `smallInputs`: every check works on a few small, fixed tensors (the reference needs at
+    /// most 5 ms for each, `CheckLimitTests`), so each gets `Check.smallInputsScale` of the limit.
+    /// Groups a rubric can enlarge (parameters) or that train keep the full limit.
+    public init(name: String, smallInputs: Bool = false, checks: [Check]) {
         self.name = name
-        self.checks = checks
+        self.smallInputs = smallInputs
+        self.checks = smallInputs ? checks.map { $0.scaled(by: Check.smallInputsScale) } : checks
     }
 }
 

@@ -4,8 +4,8 @@ import Glibc
 #endif
 
 /// Forks four children that each touch 2.5 GiB and waits for them; "escaped" when all four
-/// finished: the tree held 10 GiB at once, more than any submission's memory limit (with
-/// per-process limits only, it did: 9 GB of the host in one check).
+/// started and finished: the tree held 10 GiB at once, more than any submission's memory limit
+/// (with per-process limits only, it did: 9 GB of the host in one check). A refused fork is no escape.
 func attackOnce() -> Bool {
     var children: [pid_t] = []
     for _ in 0..<4 {
@@ -26,7 +26,7 @@ func attackOnce() -> Bool {
         if status == 0 { finished += 1 }
     }
     print("fork-memory: \(finished) of \(children.count) children touched 2.5 GiB")
-    return finished == children.count
+    return children.count == 4 && finished == 4
 }
 
 /// The attack runs once per worker (the first optimizer call); later calls answer from it, so
