@@ -46,8 +46,9 @@ public struct GradingSession {
     /// `maxDiagnoses` per submission; debug builds happen only then).
     public var diagnoseFailures = true
     public static let maxDiagnoses = 3
-    /// A hang's debug rerun is sampled after this much CPU (or the check's limit, if lower): an
-    /// endless loop is in its loop by then, and a slow one in its slow part.
+    /// A hang's debug rerun is sampled after half the check's limit, this much CPU at most: an
+    /// endless loop is in its loop by then, and a slow one in its slow part (a check on small
+    /// inputs needs 5 ms on the reference; its debug rerun is sampled at 0.5 s).
     static let hangSampleSeconds = 3.0
 
     public init(rubric: Rubric, executable: String, onlyGroups: [String] = [], onlyChecks: [String] = [],
@@ -194,7 +195,7 @@ public struct GradingSession {
             return
         }
         let supervisor = self.supervisor(library: build.libraryPath, submission: path, sandboxed: true, diagnose: true)
-        let limit = hang ? min(timeout, Self.hangSampleSeconds) : timeout
+        let limit = hang ? min(timeout / 2, Self.hangSampleSeconds) : timeout
         var rerun: CheckResult
         do {
             rerun = try supervisor.run(check: result.id, seed: rubric.seed, timeoutSeconds: limit, parameters: parameters)

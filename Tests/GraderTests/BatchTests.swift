@@ -87,10 +87,12 @@ import Testing
         #expect(rows["mallory"]?["status"] == "not gradable" && rows["mallory"]?["reason"]?.contains("zip slip") == true)
         #expect(rows["olivia"]?["reason"]?.contains("symbolic link") == true)
         #expect(rows["victor"]?["status"] == "graded", "a folder is a submission too")
-        // victor's sources are carol's: the batch compiled them once (carol is graded first).
+        // victor's sources are carol's, and bob's zip is alice's: the batch compiled each once
+        // (carol is graded before victor; bob, a duplicate, after everyone else).
         let store = try BatchStore(path: out + "/grades.sqlite")
         let compiled = Dictionary(uniqueKeysWithValues: try store.submissions().map { ($0.id, $0.compileSeconds) })
         #expect((compiled["carol"] ?? 0) > 0 && compiled["victor"] == 0, "\(compiled)")
+        #expect((compiled["alice"] ?? 0) > 0 && compiled["bob"] == 0, "\(compiled)")
         #expect(rows["victor"]?["total"] == rows["carol"]?["total"])
         #expect(!FileManager.default.fileExists(atPath: out + "/work"), "the shared builds and work folders are gone")
         // Every well-behaved submission's grade equals its grade when run alone.
