@@ -21,8 +21,8 @@ public struct SubmissionBuilder: Sendable {
     public var sharedCacheDirectory: String?
     /// Compiler threads: the cores for one student's `grader run`, one per job in a batch.
     public var threads = 1
-    /// A debug build (`-Onone -gline-tables-only`): only to rerun a check that crashed or hung, so the runtime's
-    /// message and the student's file and line can be reported (issue 16). Cached apart.
+    /// A debug build (`-Onone -gline-tables-only`): only to rerun a check that crashed or hung, so
+    /// the runtime's message and the student's file and line can be reported (issue 16). Cached apart.
     public var debug = false
 
     public init(exerciseKit: ExerciseKitLocation, cacheDirectory: String = SubmissionBuilder.defaultCacheDirectory,

@@ -51,7 +51,7 @@ public enum WorkerLoop {
         let channel = BlockingFrameChannel(input: requests, output: replies)
         if limits.denyNewProcesses, cprocess_deny_new_processes() != 0 {
             // Grading without it would hand a submission more than its report says it had.
-            channel.send(.loadFailed(reason: "the worker could not refuse new processes to the submission (seccomp: \(String(cString: strerror(errno))))", expectedABI: 0, foundABI: 0))
+            channel.send(.loadFailed(reason: "the worker could not refuse new processes to the submission (seccomp: \(String(cString: strerror(errno)))): grade on Linux (x86_64 or arm64) whose kernel has seccomp filters", expectedABI: 0, foundABI: 0))
             return 1
         }
 

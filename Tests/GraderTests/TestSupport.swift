@@ -100,4 +100,17 @@ enum TestSupport {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
     }
+
+    /// A copy of the reference in `folder` whose Sgd update is `replacement` (statements ending in
+    /// a `return`); `imports` go before the file's first line. Returns the folder.
+    static func referenceWithSgd(in folder: String, replacement: String, imports: String = "") throws -> String {
+        try FileManager.default.createDirectory(atPath: folder + "/Sources", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: repository + "/reference/Sources/Submission", toPath: folder + "/Sources/Submission")
+        let file = folder + "/Sources/Submission/Optimizers.swift"
+        let original = "        weightTensor.zipWith(gradientTensor) { w, g in w - learningRate * g }\n"
+        let source = try String(contentsOfFile: file, encoding: .utf8)
+        guard source.contains(original) else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: file]) }
+        try (imports + source.replacingOccurrences(of: original, with: replacement)).write(toFile: file, atomically: true, encoding: .utf8)
+        return folder
+    }
 }

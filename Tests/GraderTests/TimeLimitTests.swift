@@ -9,21 +9,13 @@ import Testing
     /// The reference with an Sgd that is correct but burns about 0.6 s of CPU per call (the sgd
     /// check calls it twice: ~1.3 s alone, against a 3 s limit).
     static func slowButCorrect() throws -> String {
-        let folder = base + "/slow"
-        try FileManager.default.createDirectory(atPath: folder + "/Sources", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: TestSupport.repository + "/reference/Sources/Submission", toPath: folder + "/Sources/Submission")
-        let file = folder + "/Sources/Submission/Optimizers.swift"
-        let original = "        weightTensor.zipWith(gradientTensor) { w, g in w - learningRate * g }\n"
-        let source = try String(contentsOfFile: file, encoding: .utf8)
-        #expect(source.contains(original))
-        try source.replacingOccurrences(of: original, with: """
+        try TestSupport.referenceWithSgd(in: base + "/slow", replacement: """
                     // Correct but slow: a sequential floating-point sum (not vectorizable), ~0.6 s a call here.
                     var noise = 0.0
                     for i in 0..<900_000_000 { noise += Double(i & 7) * 1e-300 }
                     return weightTensor.zipWith(gradientTensor) { w, g in w - learningRate * g + noise * 0 }
 
-            """).write(toFile: file, atomically: true, encoding: .utf8)
-        return folder
+            """)
     }
 
     /// One group, checks limited to 3 s (TestOptimizers2 works on small inputs: a tenth of 30 s).
