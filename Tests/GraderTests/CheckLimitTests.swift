@@ -1,5 +1,4 @@
 import Checks
-import ExerciseKit
 import Foundation
 @testable import PluginHost
 import Testing
@@ -11,11 +10,7 @@ import Testing
     /// twentieth of its limit in CPU time (the worker's, which a loaded machine does not change;
     /// measured by hand: 5 ms of wall time at most against 1 s).
     @Test func smallInputChecksLeaveTheReferenceTwentyTimesItsCPU() throws {
-        let build = try TestSupport.builder().build(submissionAt: TestSupport.repository + "/reference", abiVersion: ExerciseKitABI.version)
-        var configuration = WorkerSupervisor.Configuration(executable: TestSupport.graderExecutable, libraryPath: build.libraryPath,
-                                                           checkTimeoutSeconds: 10, memoryMiB: 4096, cpuSeconds: 600)
-        configuration.dataDirectory = TestSupport.repository + "/rubric/data"
-        let supervisor = WorkerSupervisor(configuration: configuration)
+        let supervisor = try TestSupport.supervisor(for: "reference")
         let limit = 10 * Check.smallInputsScale
         var seen = 0
         for group in CheckCatalog.groups where group.smallInputs {

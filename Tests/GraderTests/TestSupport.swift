@@ -35,12 +35,15 @@ enum TestSupport {
         try supervisor(atPath: repository + "/" + submission, checkTimeout: checkTimeout)
     }
 
-    /// Compiles a submission folder given by its absolute path and returns a supervisor for it.
+    /// Compiles a submission folder given by its absolute path and returns a supervisor for it
+    /// (the data sets from this checkout, whatever the working folder).
     static func supervisor(atPath path: String, checkTimeout: Double = 10) throws -> WorkerSupervisor {
         let build = try builder().build(submissionAt: path, abiVersion: ExerciseKitABI.version)
-        return WorkerSupervisor(configuration: .init(
+        var configuration = WorkerSupervisor.Configuration(
             executable: graderExecutable, libraryPath: build.libraryPath,
-            checkTimeoutSeconds: checkTimeout, memoryMiB: 4096, cpuSeconds: 600))
+            checkTimeoutSeconds: checkTimeout, memoryMiB: 4096, cpuSeconds: 600)
+        configuration.dataDirectory = repository + "/rubric/data"
+        return WorkerSupervisor(configuration: configuration)
     }
 
     /// Whether root's sandbox user can reach the built grader and the data sets (o+x on the way).
