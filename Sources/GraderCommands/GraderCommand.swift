@@ -25,7 +25,8 @@ public struct GraderCommand: ParsableCommand {
             the Swift compiler (default: swiftc on PATH); GRADER_EXERCISEKIT_DIR the built ExerciseKit \
             (default: beside the grader); GRADER_MODULE_CACHE the prebuilt module cache (default: \
             /var/tmp/grader-module-cache as root, ~/.cache/grader/module-cache otherwise); \
-            GRADER_SWIFT_OPTIMIZATION the submissions' optimisation level, -O (default) or -Osize.
+            GRADER_SWIFT_OPTIMIZATION the submissions' optimisation level, -O (default) or -Osize; \
+            GRADER_COMPILER_MALLOC the compiler's allocator, tcmalloc (default when installed) or glibc.
             """,
         version: GraderVersion.description,
         subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, RubricCommand.self, Kit.self, Gradescope.self, Export.self, AuditCommand.self, Worker.self, JudgeCommand.self]

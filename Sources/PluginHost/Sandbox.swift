@@ -58,16 +58,18 @@ public struct Sandbox: Sendable, Equatable {
         return nil
     }
 
-    /// The compiler's command prefix: the build folder `buildDirectory` is writable.
     /// The compiler's command prefix: its build folder writable, the prebuilt module cache
     /// (`ModuleCache`) readable.
-    public func compilerPrefix(buildDirectory: String) -> [String] { prefix(writable: [buildDirectory], readable: [ModuleCache.root]) }
+    public func compilerPrefix(buildDirectory: String) -> [String] {
+        prefix(writable: [buildDirectory], readable: [ModuleCache.root], environment: SubmissionBuilder.compilerEnvironment)
+    }
 
     /// The worker's command prefix: everything read-only but `/tmp`.
     public var workerPrefix: [String] { prefix(writable: []) }
 
-    /// `[sh -c join…] [setpriv …] bwrap … --`.
-    public func prefix(writable: [String], readable: [String] = []) -> [String] {
+    /// `[sh -c join…] [setpriv …] bwrap … --`, with only `environment` inside (by default the
+    /// worker's, `SubmissionBuilder.sandboxEnvironment`).
+    public func prefix(writable: [String], readable: [String] = [], environment: [String: String]? = nil) -> [String] {
         var arguments = joinPrefix
         if let uid {
             arguments += [Self.setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"]
@@ -96,7 +98,7 @@ public struct Sandbox: Sendable, Equatable {
         for path in writable { arguments += ["--bind", path, path] }
         // Only these variables exist inside (the join shell would add its own, measured: PWD).
         arguments += ["--chdir", workDirectory, "--clearenv"]
-        for (name, value) in SubmissionBuilder.compilerEnvironment.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in (environment ?? SubmissionBuilder.sandboxEnvironment).sorted(by: { $0.key < $1.key }) {
             arguments += ["--setenv", name, value]
         }
         arguments.append("--")

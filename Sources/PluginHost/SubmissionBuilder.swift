@@ -99,6 +99,7 @@ public struct SubmissionBuilder: Sendable {
     /// Compiles the submission at `root` (or returns the cached build of identical sources).
     public func build(submissionAt root: String, abiVersion: Int32) throws -> Build {
         _ = try Self.optimizationFromEnvironment()
+        _ = try CompilerAllocator.fromEnvironment()
         let sources = try SubmissionSources.collect(in: root)
         var hasher = SHA256()
         hasher.update("abi \(abiVersion)\nflags \(flags.joined(separator: " "))\nkit \(exerciseKit.fingerprint)\n")
@@ -210,12 +211,19 @@ public struct SubmissionBuilder: Sendable {
         if rename(staging, "\(cache)/\(key)") != 0 { try? fileManager.removeItem(atPath: staging) }
     }
 
-    /// An explicit environment: nothing of the TA's shell reaches the compiler (or, through
-    /// `#environment`-like tricks, the submission).
-    static var compilerEnvironment: [String: String] {
+    /// An explicit environment: nothing of the TA's shell reaches the compiler or the worker
+    /// (or, through `#environment`-like tricks, the submission).
+    static var sandboxEnvironment: [String: String] {
         let toolchainBin = URL(fileURLWithPath: swiftcPath()).resolvingSymlinksInPath().deletingLastPathComponent().path
         return ["PATH": "\(toolchainBin):/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "TMPDIR": "/tmp",
                 "SWIFT_BACKTRACE": "enable=no"]
+    }
+
+    /// The compiler's: the same, with the faster allocator preloaded (`CompilerAllocator`).
+    static var compilerEnvironment: [String: String] {
+        var environment = sandboxEnvironment
+        if let allocator = CompilerAllocator.current { environment["LD_PRELOAD"] = allocator }
+        return environment
     }
 
     /// Hands a fresh work folder to the sandbox's user (the uid in `--reuid=`).
