@@ -81,8 +81,8 @@ extension GraderCommand {
             cd "$(dirname "$0")"
             export DEBIAN_FRONTEND=noninteractive
             apt-get update -qq
-            # The grader's own (libzip, SQLite, the sandbox) and what the Swift toolchain needs.
-            apt-get install -y -qq libzip-dev pkg-config libsqlite3-dev bubblewrap util-linux python3 zip \\
+            # The grader's own (libzip, SQLite, the sandbox, the compiler's allocator) and what the Swift toolchain needs.
+            apt-get install -y -qq libzip-dev pkg-config libsqlite3-dev bubblewrap util-linux python3 zip libtcmalloc-minimal4 \\
               binutils git gnupg2 libc6-dev libcurl4-openssl-dev libedit2 libpython3-dev libxml2-dev libz3-dev \\
               tzdata unzip zlib1g-dev curl ca-certificates
             if ! command -v swift >/dev/null; then
