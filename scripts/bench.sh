@@ -69,7 +69,7 @@ swiftc_base=(swiftc -emit-library -parse-as-library -module-name Submission -sup
 "${swiftc_base[@]}" -O -wmo -module-cache-path "$scratch/prebuilt" -o "$scratch/prelude.so" "$scratch/Prelude.swift" >/dev/null 2>&1
 chmod -R a-w "$scratch/prebuilt"
 # The grader preloads tcmalloc into the compiler (CompilerAllocator.swift); rows 5 and 6 do too.
-tcmalloc=$(ls /usr/lib/*/libtcmalloc_minimal.so.4 /usr/lib64/libtcmalloc_minimal.so.4 2>/dev/null | head -1)
+tcmalloc=$(ls /usr/lib/*/libtcmalloc_minimal.so.4 /usr/lib64/libtcmalloc_minimal.so.4 2>/dev/null | head -1 || true)
 [ -n "$tcmalloc" ] || { echo "bench: libtcmalloc_minimal.so.4 not found: run make deps (apt-get install libtcmalloc-minimal4)" >&2; exit 1; }
 declare -A mode_times
 modes=("baseline: -O, fresh module cache (before issue 11)"
