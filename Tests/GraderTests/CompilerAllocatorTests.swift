@@ -29,9 +29,12 @@ import Testing
         #expect(CompilerAllocator.current != nil, "libtcmalloc_minimal.so.4 not found: apt-get install libtcmalloc-minimal4")
     }
 
+    /// A sandbox as `grader run` makes one (root drops to nobody).
+    static let sandbox = Sandbox(identity: getuid() == 0 ? .dedicatedUser(uid: 65534) : .currentUser, workDirectory: "/usr", readOnly: [])
+
     @Test func onlyTheCompilerIsGivenIt() throws {
         let allocator = try #require(CompilerAllocator.current)
-        let sandbox = Sandbox(identity: getuid() == 0 ? .dedicatedUser(uid: 65534) : .currentUser, workDirectory: "/usr", readOnly: [])
+        let sandbox = Self.sandbox
         let compiler = sandbox.compilerPrefix(buildDirectory: "/tmp")
         let worker = sandbox.workerPrefix
         #expect(compiler.joined(separator: " ").contains("--setenv LD_PRELOAD \(allocator)"))
@@ -42,7 +45,7 @@ import Testing
 
     /// Inside the sandbox the compiler's processes map it; the worker's do not.
     @Test(.enabled(if: Sandbox.isAvailable())) func theSandboxedCompilerLoadsIt() throws {
-        let sandbox = Sandbox(identity: getuid() == 0 ? .dedicatedUser(uid: 65534) : .currentUser, workDirectory: "/usr", readOnly: [])
+        let sandbox = Self.sandbox
         let compiler = sandbox.compilerPrefix(buildDirectory: "/tmp")
         for (prefix, expected) in [(compiler, true), (sandbox.workerPrefix, false)] {
             let process = try ChildProcess(arguments: prefix + ["/bin/cat", "/proc/self/maps"], inheritEnvironment: false)
