@@ -58,6 +58,17 @@ extension GraderCommand {
                 let known = CheckCatalog.groups.map(\.name).joined(separator: ", ")
                 throw ValidationError("--group '\(group)' is not a test group; known: \(known)")
             }
+            // A TA's missing --reference is a wrong invocation: say so before anything is compiled
+            // (not a "not gradable" submission after its build).
+            if let rubric = try? common.loadRubric() {
+                let differential = rubric.groups.filter { $0.differential == true && (groups.isEmpty || groups.contains($0.name)) }.map(\.name)
+                if !differential.isEmpty && reference == nil {
+                    throw ValidationError("--rubric \(common.rubric ?? "exercise2") compares with the reference (\(differential.joined(separator: ", "))): give --reference FOLDER, the reference solution's folder")
+                }
+            }
+            if let reference, !FileManager.default.fileExists(atPath: reference) {
+                throw ValidationError("--reference '\(reference)' does not exist: give the reference solution's folder")
+            }
             // A --check that no selected group has would silently run nothing.
             let selected = groups.isEmpty ? CheckCatalog.groups : groups.compactMap(CheckCatalog.group(named:))
             for check in checks where !selected.contains(where: { $0.checks.contains { $0.name == check } }) {

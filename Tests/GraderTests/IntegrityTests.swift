@@ -84,5 +84,18 @@ import Testing
         #expect(output.contains("your loss became inf at iteration") || output.contains("your loss became nan at iteration"), "\(output.prefix(800))")
     }
 
+    /// The loss curve comes from the worker, so it must be the loss of the weights that came back:
+    /// a constant hw5 loss (with honest gradients, which would train to full marks) and a modular
+    /// loss offset by 1.5 both fail their trainings, saying so; the reference's pass.
+    @Test func aTrainingLossThatIsNotTheWeightsLossFails() throws {
+        let path = try Self.path("lying-training-loss")
+        let (_, mlp, _) = try TestSupport.runGrader(["run", "--rubric", "rubric/hw5.json", "--group", "trainMLP", path])
+        #expect(mlp.contains("trainMLP: FAIL") && mlp.contains("the same loss, 1.0, at every one of 10000 iterations"), "\(mlp.prefix(1200))")
+        let (_, conv, _) = try TestSupport.runGrader(["run", "--rubric", "rubric/modular.json", "--group", "convNetOverfit", path])
+        #expect(conv.contains("convNetOverfit: FAIL") && conv.contains("the trained weights' loss on the first 100 images it trained on"), "\(conv.prefix(1200))")
+        let (_, honest, _) = try TestSupport.runGrader(["run", "--rubric", "rubric/modular.json", "--group", "convNetOverfit", TestSupport.repository + "/reference"])
+        #expect(honest.contains("convNetOverfit: OK"), "\(honest.prefix(1200))")
+    }
+
     static func path(_ fixture: String) throws -> String { try #require(fixtures[fixture], "\(fixture) was written") }
 }

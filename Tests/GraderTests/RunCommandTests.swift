@@ -40,6 +40,18 @@ import Testing
         #expect(error.contains("--group 'TestNothing' is not a test group"))
     }
 
+    /// A hidden rubric without --reference is the TA's invocation error: exit 64 before any compile
+    /// (the compile-error sample would otherwise be reported "not gradable", exit 2).
+    @Test func aDifferentialRubricWithoutReferenceIsAUsageError() throws {
+        let (code, output, error) = try TestSupport.runGrader(["run", "--rubric", "hw5-hidden", "submissions/compile-error"])
+        #expect(code == 64, "\(error.suffix(400))")
+        #expect(error.contains("--rubric hw5-hidden compares with the reference (HiddenFunctional): give --reference FOLDER"), "\(error.suffix(400))")
+        #expect(!output.contains("NOT GRADED"))
+        // Selecting only public groups of that rubric needs no reference.
+        let (publicCode, _, publicError) = try TestSupport.runGrader(["run", "--rubric", "hw5-hidden", "--group", "relu", "reference"])
+        #expect(publicCode == 0, "\(publicError.suffix(400))")
+    }
+
     @Test func aCompileErrorIsReportedNotCrashed() throws {
         let (code, output, _) = try TestSupport.runGrader(["run", "submissions/compile-error"])
         #expect(code == 2, "not gradable has its own exit code")

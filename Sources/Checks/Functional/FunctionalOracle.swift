@@ -76,14 +76,24 @@ public enum FunctionalOracle {
         return Tensor(shape: [height / 2, width / 2, channels], scalars: y)
     }
 
-    /// The class the MLP predicts for one 196×1 image.
-    static func predictMLP(_ x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor) -> Int {
-        fc(relu(fc(x, w1, b1)), w2, b2).argmax()
+    /// The MLP's 10 class scores for one 196×1 image.
+    static func scoresMLP(_ x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor) -> Tensor {
+        fc(relu(fc(x, w1, b1)), w2, b2)
     }
 
-    /// The class the CNN predicts for one 196×1 image (reshaped 14×14×1 in C order).
-    static func predictCNN(_ x: Tensor, wConv: Tensor, bConv: Tensor, wFC: Tensor, bFC: Tensor) -> Int {
+    /// The class the MLP predicts for one 196×1 image.
+    static func predictMLP(_ x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor) -> Int {
+        scoresMLP(x, w1: w1, b1: b1, w2: w2, b2: b2).argmax()
+    }
+
+    /// The CNN's 10 class scores for one 196×1 image (reshaped 14×14×1 in C order).
+    static func scoresCNN(_ x: Tensor, wConv: Tensor, bConv: Tensor, wFC: Tensor, bFC: Tensor) -> Tensor {
         let features = pool(relu(correlate(x.reshaped([14, 14, 1]), wConv, bConv)))
-        return fc(features.reshaped([-1, 1]), wFC, bFC).argmax()
+        return fc(features.reshaped([-1, 1]), wFC, bFC)
+    }
+
+    /// The class the CNN predicts for one 196×1 image.
+    static func predictCNN(_ x: Tensor, wConv: Tensor, bConv: Tensor, wFC: Tensor, bFC: Tensor) -> Int {
+        scoresCNN(x, wConv: wConv, bConv: bConv, wFC: wFC, bFC: bFC).argmax()
     }
 }

@@ -14,6 +14,9 @@ enum TrainingChecks {
         }
     }
 
+    /// Training images the trained weights' loss is computed on (the consistency check).
+    static let lossSampleCount = 2_000
+
     /// Trains with the submission's functions (in the worker: a `WorkerJobs` job), then
     /// decides here: the weights' shapes, NaN in the loss, and the test accuracy of the harness's
     /// own inference on weights the submission trained. The test set never reaches student code.
@@ -58,6 +61,16 @@ enum TrainingChecks {
             }
             let tail = outcome.losses.suffix(100)
             let finalLoss = tail.reduce(0, +) / Double(max(1, tail.count))
+            // The curve came from the worker: it must be the loss of the weights that came back.
+            let lossSample = try MNIST.load("train").prefix(lossSampleCount)
+            let oracleLoss: Double = switch model {
+            case .mlp: lossSample.meanLoss { FunctionalOracle.scoresMLP($0, w1: p[0], b1: p[1], w2: p[2], b2: p[3]) }
+            case .cnn: [p[0], FunctionalOracle.flipped(p[0])].map { kernel in
+                lossSample.meanLoss { FunctionalOracle.scoresCNN($0, wConv: kernel, bConv: p[1], wFC: p[2], bFC: p[3]) }
+            }.min { abs($0 - finalLoss) < abs($1 - finalLoss) }!
+            }
+            try LossConsistency.check(losses: outcome.losses, tail: 100, oracleLoss: oracleLoss,
+                                      sample: "the first \(lossSample.count) training images", function: "lossCrossEntropySoftmax")
             let summary = String(format: "test accuracy %.4f, final loss %.3f (mean of the last 100 iterations), %.1f s for %d iterations",
                                  accuracy, finalLoss, outcome.seconds, iterations) + orientation
             try expect(accuracy > threshold,

@@ -43,7 +43,30 @@ enum ModularTrainingChecks {
         guard outcome.params.values.allSatisfy({ !$0.hasNonFinite }) else {
             throw CheckFailure(expected: "finite trained parameters", got: "NaN or inf in the parameters", hint: "the update rule diverged")
         }
+        // The loss history came from the worker: its last epoch must be the loss of the parameters
+        // that came back (the oracle's, on the images it trained on, at most 2,000 of them).
+        let trained = min(request.trainCount, 12_000)
+        let lastEpoch = (trained + request.batchSize - 1) / max(1, request.batchSize)
+        let sample = Array(0..<min(trained, 2_000))
+        try LossConsistency.check(losses: outcome.losses, tail: lastEpoch,
+                                  oracleLoss: try loss(outcome.params, request.network, indices: sample)
+                                      + ModularOracle.regularization(outcome.params, reg: request.reg),
+                                  sample: "the first \(sample.count) images it trained on", function: "the network's loss")
         return outcome
+    }
+
+    /// The oracle's mean softmax data loss of `params` on training images `indices`, in chunks.
+    static func loss(_ params: [String: Tensor], _ network: ModularSolver.Request.Network, indices: [Int]) throws -> Double {
+        let data = try MNIST.load("train")
+        var total = 0.0
+        for start in stride(from: 0, to: indices.count, by: 250) {
+            let chunk = Array(indices[start..<min(start + 250, indices.count)])
+            let (x, y) = ModularSolver.inputs(data, chunk, for: network)
+            let scores = network == .fullyConnectedNet ? ModularOracle.fullyConnectedScores(x, params, layers: params.count / 2)
+                                                       : ModularOracle.convNetScores(x, params)
+            total += ModularOracle.softmaxLoss(scores, y).loss * Double(chunk.count)
+        }
+        return total / Double(max(1, indices.count))
     }
 
     /// The oracle's accuracy of `params` on images `indices` of `split`, in chunks.
