@@ -55,32 +55,30 @@ enum ModularTrainingChecks {
         return outcome
     }
 
-    /// The oracle's mean softmax data loss of `params` on training images `indices`, in chunks.
-    static func loss(_ params: [String: Tensor], _ network: ModularSolver.Request.Network, indices: [Int]) throws -> Double {
-        let data = try MNIST.load("train")
+    /// The mean over images `indices` of `split` of `measure(scores, labels)`, where `scores` are the
+    /// oracle's for `params` (in chunks of 250 images).
+    static func mean(_ params: [String: Tensor], _ network: ModularSolver.Request.Network, split: String, indices: [Int],
+                     _ measure: (Tensor, [Int]) -> Double) throws -> Double {
+        let data = try MNIST.load(split)
         var total = 0.0
         for start in stride(from: 0, to: indices.count, by: 250) {
             let chunk = Array(indices[start..<min(start + 250, indices.count)])
             let (x, y) = ModularSolver.inputs(data, chunk, for: network)
             let scores = network == .fullyConnectedNet ? ModularOracle.fullyConnectedScores(x, params, layers: params.count / 2)
                                                        : ModularOracle.convNetScores(x, params)
-            total += ModularOracle.softmaxLoss(scores, y).loss * Double(chunk.count)
+            total += measure(scores, y) * Double(chunk.count)
         }
         return total / Double(max(1, indices.count))
     }
 
-    /// The oracle's accuracy of `params` on images `indices` of `split`, in chunks.
+    /// The oracle's mean softmax data loss of `params` on training images `indices`.
+    static func loss(_ params: [String: Tensor], _ network: ModularSolver.Request.Network, indices: [Int]) throws -> Double {
+        try mean(params, network, split: "train", indices: indices) { ModularOracle.softmaxLoss($0, $1).loss }
+    }
+
+    /// The oracle's accuracy of `params` on images `indices` of `split`.
     static func accuracy(_ params: [String: Tensor], _ network: ModularSolver.Request.Network, split: String, indices: [Int]) throws -> Double {
-        let data = try MNIST.load(split)
-        var correct = 0.0
-        for start in stride(from: 0, to: indices.count, by: 250) {
-            let chunk = Array(indices[start..<min(start + 250, indices.count)])
-            let (x, y) = ModularSolver.inputs(data, chunk, for: network)
-            let scores = network == .fullyConnectedNet ? ModularOracle.fullyConnectedScores(x, params, layers: params.count / 2)
-                                                       : ModularOracle.convNetScores(x, params)
-            correct += ModularOracle.accuracy(scores, y) * Double(chunk.count)
-        }
-        return correct / Double(max(1, indices.count))
+        try mean(params, network, split: split, indices: indices) { ModularOracle.accuracy($0, $1) }
     }
 
     static func summary(_ what: String, _ accuracy: Double, _ outcome: ModularSolver.Outcome, _ request: ModularSolver.Request) -> String {
