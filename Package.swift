@@ -32,17 +32,18 @@ let package = Package(
 
         // MARK: Running student code
         /// The exercise's test groups as checks over a SubmissionRegistry; KS test, tolerances.
-        .target(name: "Checks", dependencies: ["GradingModel", "Archive", "Rubric", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        .target(name: "Checks", dependencies: ["GradingModel", "Archive", "Rubric", "RemoteObjects", .product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The binary, framed, validated protocol between the judge and the worker (calls on objects).
         .target(name: "RemoteObjects", dependencies: [.product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The untrusted side: dlopen a compiled submission, check its ABI, execute calls on its objects.
-        .target(name: "Worker", dependencies: ["Checks", "GradingModel", "RemoteObjects", "CProcess", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        /// It needs no checks: the trainings too are driven by the judge, which sends call plans.
+        .target(name: "Worker", dependencies: ["GradingModel", "RemoteObjects", "CProcess", .product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The trusted side: run the checks against proxies of the worker's objects, and decide.
         .target(name: "Judge", dependencies: ["Checks", "GradingModel", "RemoteObjects", "PluginHost", .product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// pipe2 and posix_spawn's closefrom, which Swift's Glibc module does not import.
         .target(name: "CProcess"),
         /// The host side: compile a submission with swiftc, spawn and supervise judges and workers.
-        .target(name: "PluginHost", dependencies: ["GradingModel", "Rubric", "CProcess"]),
+        .target(name: "PluginHost", dependencies: ["GradingModel", "Rubric", "CProcess", "RemoteObjects"]),
 
         /// Submissions as folders or zips: safe unpacking, layout (required files), the dispatch zip.
         .target(name: "Intake", dependencies: ["Archive", "Rubric", "PluginHost", "GradingModel"]),

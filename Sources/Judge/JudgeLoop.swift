@@ -43,12 +43,8 @@ public enum JudgeLoop {
             return 1
         }
 
-        // The two things a check needs from the submission's process besides calls on objects.
+        // What a check needs from the submission's process besides calls on objects.
         CheckEnvironment.seedSubmission = { seed in _ = try? connection?.call(0, "seed", [.int(Int(seed))]) }
-        CheckEnvironment.jobRunner = { name, _, argument in
-            guard let connection else { throw WorkerConnection.WorkerLost(description: "no worker") }
-            return try connection.exerciseValue(try connection.call(0, "job", [.string(name), try connection.wireValue(argument)]))
-        }
 
         while let line = readLine() {
             guard let request = try? WorkerMessageCoding.decoder.decode(WorkerRequest.self, from: Data(line.utf8)) else { continue }

@@ -6,7 +6,7 @@ import RemoteObjects
 /// object serves, so the checks read exactly as they would against local objects, and every
 /// method or property is one call to the worker. What comes back is checked before any harness
 /// code uses it: a shape the contract fixes is an expected/got failure, not a trap.
-class RemoteObject {
+class RemoteObject: PlanEvaluating {
     let connection: WorkerConnection
     let reference: ObjectReference
 
@@ -21,6 +21,23 @@ class RemoteObject {
 
     func tensor(_ method: String, _ arguments: [WireValue] = []) throws -> Tensor {
         try connection.expectTensor(try call(method, arguments), from: method)
+    }
+
+    /// Runs `plan` on this object in one round trip; the outputs in the plan's order.
+    func store(_ samples: [[WireValue]]) throws -> Int {
+        guard case .int(let store) = try connection.call(0, CallPlan.storeMethod, [.list(samples.map(WireValue.list))]) else {
+            throw CheckFailure(expected: "the number of a stored sample list", got: "something else", hint: "a worker that answers out of protocol")
+        }
+        return store
+    }
+
+    func evaluate(_ plan: CallPlan, shared: [WireValue], samples: CallPlan.Samples, whileWaiting: () -> Void) throws -> [WireValue] {
+        let reply = try connection.call(reference.id, CallPlan.method, plan.arguments(shared: shared, samples: samples), whileWaiting: whileWaiting)
+        guard case .list(let outputs) = reply, outputs.count == plan.outputs.count else {
+            throw CheckFailure(expected: "\(plan.outputs.count) results of a call plan", got: WorkerConnection.describe(reply),
+                               hint: "a worker that answers out of protocol")
+        }
+        return outputs
     }
 
     /// For properties, which cannot throw: a failed call leaves an empty tensor, and the check is

@@ -149,12 +149,14 @@ public final class WorkerConnection {
     }
 
     /// Calls `method` on the worker's object `target` (0: the worker itself) and returns what the
-    /// student's code returned; rethrows what it threw.
-    public func call(_ target: UInt32, _ method: String, _ arguments: [WireValue]) throws -> WireValue {
+    /// student's code returned; rethrows what it threw. `whileWaiting` runs once the call is sent,
+    /// before the reply is read: the judge's own work on the same inputs overlaps the worker's.
+    public func call(_ target: UInt32, _ method: String, _ arguments: [WireValue], whileWaiting: () -> Void = {}) throws -> WireValue {
         if let fatal { throw WorkerLost(description: fatal) }
         nextID += 1
         let id = nextID
         try send(.call(id: id, target: target, method: method, arguments: arguments))
+        whileWaiting()
         while true {
             // Wait in slices: between them, the worker's CPU time is what may run out.
             switch process.readFrame(until: min(deadline, .now() + 0.25), maxBytes: WireLimits.maxReplyBytes) {

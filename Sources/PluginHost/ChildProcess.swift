@@ -1,5 +1,6 @@
 import CProcess
 import Foundation
+import RemoteObjects
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,6 +55,9 @@ public final class ChildProcess {
             for fd in inPipe + outPipe { close(fd) }
             throw Self.spawnError(arguments)
         }
+        // 1 MiB pipes (Linux's unprivileged maximum), so a training iteration's call and answer
+        // (about 100 KiB each) cross in one write, not in 64 KiB turns of both processes.
+        for fd in [inPipe[1], outPipe[1]] { _ = fcntl(fd, 1031 /* F_SETPIPE_SZ */, 1 << 20) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -219,29 +223,6 @@ public final class ChildProcess {
         }
     }
 
-    /// When waiting for a frame spins before it sleeps. Spinning pays on an idle machine (the
-    /// exercise 2 suite: 1.90 s against 2.28 s without) and costs dearly when every core is busy
-    /// (2.85 s against 1.95 s, the other core computing, as in a batch at --jobs = cores): the
-    /// spinning judge holds the core its own worker needs. So it spins while spins keep finding
-    /// replies, stops after `credit` misses in a row, and tries again every `probeEvery` waits.
-    struct SpinPolicy {
-        static let microseconds: UInt64 = 40
-        static let credit = 8
-        static let probeEvery = 32
-        private var misses = 0
-        private var waitsSinceProbe = 0
-
-        mutating func shouldSpin() -> Bool {
-            if misses < Self.credit { return true }
-            waitsSinceProbe += 1
-            if waitsSinceProbe >= Self.probeEvery { waitsSinceProbe = 0; return true }
-            return false
-        }
-
-        mutating func record(success: Bool) {
-            misses = success ? 0 : min(misses + 1, Self.credit)
-        }
-    }
     private var spin = SpinPolicy()
 
     private func spinUntilReadable(microseconds: UInt64) -> Bool {

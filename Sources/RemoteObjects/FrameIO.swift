@@ -11,6 +11,7 @@ public final class BlockingFrameChannel {
     private var buffer: [UInt8] = []
     private var start = 0
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    private var spin = SpinPolicy()
 
     public init(input: Int32, output: Int32) {
         self.input = input
@@ -47,10 +48,13 @@ public final class BlockingFrameChannel {
             }
             if start > 0 { buffer.removeFirst(start); start = 0 }
             // The next call usually follows within microseconds: look for it briefly before
-            // sleeping in read (the wake-up costs more than the call on a busy machine).
-            var entry = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
-            let end = DispatchTime.now().uptimeNanoseconds + 40_000
-            while poll(&entry, 1, 0) == 0 && DispatchTime.now().uptimeNanoseconds < end {}
+            // sleeping in read (the wake-up costs more than the call), while that keeps paying.
+            if spin.shouldSpin() {
+                var entry = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+                let end = DispatchTime.now().uptimeNanoseconds + SpinPolicy.microseconds * 1000
+                while poll(&entry, 1, 0) == 0 && DispatchTime.now().uptimeNanoseconds < end {}
+                spin.record(success: entry.revents & Int16(POLLIN) != 0)
+            }
             let count = chunk.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { return nil }

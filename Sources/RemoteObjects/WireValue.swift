@@ -105,5 +105,6 @@ public enum WireLimits {
     public static let maxRank = 8
     public static let maxStringBytes = 64 << 10
     public static let maxListCount = 1 << 20
-    public static let maxDepth = 4
+    /// Deep enough for a batched call's answer (outputs → per sample → a result pair → named tensors).
+    public static let maxDepth = 6
 }

@@ -1,4 +1,3 @@
-import Checks
 import ExerciseKit
 import RemoteObjects
 
@@ -9,10 +8,16 @@ struct Invocation {
     let table: ObjectTable
 
     func run(target: UInt32, method: String, _ arguments: [WireValue]) throws -> WireValue {
-        let a = Arguments(values: arguments, table: table, method: method)
-        if target == 0 { return try worker(method, a) }
+        if method == CallPlan.method { return try evaluatePlan(target: target, arguments) }
+        if target == 0 { return try worker(method, Arguments(values: arguments, table: table, method: method)) }
         let object = try table.target(target)
-        switch ObjectTable.kind(of: object) {
+        return try dispatch(object, ObjectTable.kind(of: object), method, arguments)
+    }
+
+    /// One call on a student object whose kind is known (a plan resolves it once, not per call).
+    func dispatch(_ object: AnyObject, _ kind: ObjectKind?, _ method: String, _ arguments: [WireValue]) throws -> WireValue {
+        let a = Arguments(values: arguments, table: table, method: method)
+        switch kind {
         case .initializer?:
             let initializer = object as! any Initializer
             guard method == "initialize" else { break }
@@ -45,22 +50,19 @@ struct Invocation {
         throw ThrownError(kind: .badCall, message: "\(type(of: object)) has no method \(method)")
     }
 
-    /// Calls on the worker itself: make objects, seed, reset, and the long loops (`WorkerJobs`).
+    /// Calls on the worker itself: make objects, seed, reset.
     func worker(_ method: String, _ a: Arguments) throws -> WireValue {
         switch method {
         case "make": return try make(try a.string(0), a)
         case "seed":
             RandomSource.shared.seed(UInt32(truncatingIfNeeded: try a.int(0)))
             return WireValue.none
+        case CallPlan.storeMethod:
+            guard case .list(let samples) = try a.value(0) else { throw a.bad(0, "a list of samples") }
+            return .int(table.store(samples))
         case "reset":
             table.reset()
             return WireValue.none
-        case "job":
-            // A long loop of the harness's (an exercise's solver), run here next to the student's
-            // code; it returns data only, which the judge checks (`WorkerJobs`).
-            let name = try a.string(0)
-            guard let job = WorkerJobs.all[name] else { throw ThrownError(kind: .badCall, message: "the worker has no job \(name)") }
-            return table.wireValue(try job(registry, try table.exerciseValue(try a.value(1))))
         default:
             throw ThrownError(kind: .badCall, message: "the worker has no method \(method)")
         }

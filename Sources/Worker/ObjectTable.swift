@@ -12,7 +12,21 @@ final class ObjectTable {
 
     init(channel: BlockingFrameChannel) { self.channel = channel }
 
+    /// Sample lists the judge sent once (`CallPlan.storeMethod`), by number.
+    private var stores: [[WireValue]] = []
+
+    func store(_ samples: [WireValue]) -> Int {
+        stores.append(samples)
+        return stores.count - 1
+    }
+
+    func storedSample(_ store: Int, _ index: Int) -> WireValue? {
+        guard stores.indices.contains(store), stores[store].indices.contains(index) else { return nil }
+        return stores[store][index]
+    }
+
     func reset() {
+        stores = []
         objects = [:]
         handles = [:]
         stubs = [:]

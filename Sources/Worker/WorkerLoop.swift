@@ -1,4 +1,3 @@
-import Checks
 import CProcess
 import ExerciseKit
 import Foundation

@@ -11,13 +11,6 @@ public enum CheckEnvironment {
     /// The submission's folder (for submitted files such as mlp.npz), if the host gave one.
     nonisolated(unsafe) public static var submissionDirectory: String?
 
-    /// Runs a `WorkerJobs` job. The judge replaces it with a call that runs the job in the worker.
-    nonisolated(unsafe) public static var jobRunner: (_ name: String, _ registry: SubmissionRegistry,
-                                                      _ argument: ExerciseValue) throws -> ExerciseValue = { name, registry, argument in
-        guard let job = WorkerJobs.all[name] else { throw CallError("no job \(name)") }
-        return try job(registry, argument)
-    }
-
     /// Seeds the submission's random source too (the judge sends it to the worker).
     nonisolated(unsafe) public static var seedSubmission: (UInt32) -> Void = { _ in }
 

@@ -6,74 +6,38 @@ import Foundation
 /// (rubric parameters: iterations, learningRate, decay, batchSize, threshold), and the weight
 /// files the student submits (mlp.npz, cnn.npz) scored with the harness's own inference.
 enum TrainingChecks {
-    /// The trained parameters' names and shapes, in the handout's order.
-    static func parameterShapes(_ model: TrainingRun.Model) -> [(String, [Int])] {
-        switch model {
-        case .mlp: return [("w1", [30, 196]), ("b1", [30, 1]), ("w2", [10, 30]), ("b2", [10, 1])]
-        case .cnn: return [("w_conv", [3, 3, 1, 3]), ("b_conv", [3, 1]), ("w_fc", [10, 147]), ("b_fc", [10, 1])]
-        }
-    }
-
-    /// Training images the trained weights' loss is computed on (the consistency check).
-    static let lossSampleCount = 2_000
-
-    /// Trains with the submission's functions (in the worker: a `WorkerJobs` job), then
-    /// decides here: the weights' shapes, NaN in the loss, and the test accuracy of the harness's
-    /// own inference on weights the submission trained. The test set never reaches student code.
+    /// Trains with the submission's functions, the judge driving every iteration (`TrainingRun`),
+    /// then scores the judge's own parameters with the harness's inference on the test set, which
+    /// never reaches student code.
     static func run(_ model: TrainingRun.Model, _ registry: SubmissionRegistry, defaultThreshold: Double) throws {
-        _ = try require(registry.functional, "Functional")
+        let evaluator = try planEvaluator(try require(registry.functional, "Functional") as AnyObject, "Functional")
         let threshold = CheckEnvironment.parameter("threshold", default: defaultThreshold)
-        let iterations = Int(CheckEnvironment.parameter("iterations", default: 10_000))
-        let test = try MNIST.load("test")
+        var training = TrainingRun(model: model)
+        training.iterations = Int(CheckEnvironment.parameter("iterations", default: 10_000))
+        training.learningRate = CheckEnvironment.parameter("learningRate", default: 0.1)
+        training.decay = CheckEnvironment.parameter("decay", default: 0.9)
+        training.batchSize = Int(CheckEnvironment.parameter("batchSize", default: 32))
+        training.acceptConvolution = CheckEnvironment.parameter("acceptConvolution", default: 1) != 0
+        let (train, test) = (try MNIST.load("train"), try MNIST.load("test"))
         try majorityOfThreeSeeds {
-            let outcome = try TrainingProbe.remote(model: model.rawValue, registry: registry, parameters: CheckEnvironment.parameters)
-            let shapes = parameterShapes(model)
-            let names = outcome.parameters.map(\.name), gotShapes = outcome.parameters.map(\.tensor.shape)
-            try expect(names == shapes.map(\.0) && gotShapes == shapes.map(\.1),
-                       expected: "trained parameters \(shapes.map { "\($0.0) \($0.1)" }.joined(separator: ", "))",
-                       got: zip(names, gotShapes).map { "\($0) \($1)" }.joined(separator: ", "),
-                       hint: "run the function groups' checks: they pin the exact shapes")
+            let outcome = try training.run(evaluator, on: train)
             CheckArtifacts.add("loss", shape: [outcome.losses.count], values: outcome.losses)
             for (name, tensor) in outcome.parameters { CheckArtifacts.add(name, tensor) }
-            if let bad = outcome.losses.firstIndex(where: { !$0.isFinite }) {
-                throw CheckFailure(expected: "a finite training loss", got: "your loss became \(outcome.losses[bad]) at iteration \(bad + 1)",
-                                   hint: "NaN or inf: softmax overflow (subtract the maximum before exp), or a gradient of the wrong sign that makes the weights diverge")
-            }
-            guard outcome.parameters.allSatisfy({ $0.tensor.scalars.allSatisfy(\.isFinite) }) else {
-                throw CheckFailure(expected: "finite trained weights", got: "NaN or inf in the weights", hint: "the weights diverged: check the gradients' signs")
-            }
             let p = outcome.parameters.map(\.tensor)
+            let accuracy: Double
             var orientation = ""
-            var accuracy: Double
             switch model {
             case .mlp:
                 accuracy = test.accuracy { FunctionalOracle.predictMLP($0, w1: p[0], b1: p[1], w2: p[2], b2: p[3]) }
             case .cnn:
-                func score(_ kernel: Tensor) -> Double {
-                    test.accuracy { FunctionalOracle.predictCNN($0, wConv: kernel, bConv: p[1], wFC: p[2], bFC: p[3]) }
-                }
-                accuracy = score(p[0])
-                orientation = ", orientation: correlation"
-                if accuracy <= threshold && CheckEnvironment.parameter("acceptConvolution", default: 1) != 0 {
-                    let flipped = score(FunctionalOracle.flipped(p[0]))
-                    if flipped > accuracy { (accuracy, orientation) = (flipped, ", orientation: convolution (kernel flipped)") }
-                }
+                let kernel = outcome.flippedKernel ? FunctionalOracle.flipped(p[0]) : p[0]
+                accuracy = test.accuracy { FunctionalOracle.predictCNN($0, wConv: kernel, bConv: p[1], wFC: p[2], bFC: p[3]) }
+                orientation = outcome.flippedKernel ? ", orientation: convolution (kernel flipped)" : ", orientation: correlation"
             }
             let tail = outcome.losses.suffix(100)
             let finalLoss = tail.reduce(0, +) / Double(max(1, tail.count))
-            // The curve came from the worker: it must be the loss of the weights that came back.
-            let lossSample = try MNIST.load("train").prefix(lossSampleCount)
-            let oracleLoss: Double = switch model {
-            case .mlp: lossSample.meanLoss { FunctionalOracle.scoresMLP($0, w1: p[0], b1: p[1], w2: p[2], b2: p[3]) }
-            case .cnn: [p[0], FunctionalOracle.flipped(p[0])].map { kernel in
-                lossSample.meanLoss { FunctionalOracle.scoresCNN($0, wConv: kernel, bConv: p[1], wFC: p[2], bFC: p[3]) }
-            }.min { abs($0 - finalLoss) < abs($1 - finalLoss) }!
-            }
-            // A short run's loss still falls fast: its last tenth is what the final weights explain.
-            try LossConsistency.check(losses: outcome.losses, tail: max(10, min(100, outcome.losses.count / 10)), oracleLoss: oracleLoss,
-                                      sample: "the first \(lossSample.count) training images", function: "lossCrossEntropySoftmax")
             let summary = String(format: "test accuracy %.4f, final loss %.3f (mean of the last 100 iterations), %.1f s for %d iterations",
-                                 accuracy, finalLoss, outcome.seconds, iterations) + orientation
+                                 accuracy, finalLoss, outcome.seconds, training.iterations) + orientation
             try expect(accuracy > threshold,
                        expected: "test accuracy > \(threshold) after training with your functions", got: summary,
                        hint: "all function groups must pass first; then check that the loss curve falls (flat: gradients of the wrong sign or shape)")

@@ -1,73 +1,159 @@
 import ExerciseKit
 import Foundation
+import RemoteObjects
 
-/// Algorithm 1 of the hw5 handout (the skeleton's `train_mlp` / `train_cnn`), calling the
-/// submission's own functions: mini-batch SGD, per-sample forward and backward, gradients summed
-/// over the batch, w ← w − (γ/R)·∂L/∂w, γ ← λγ at every 1000th iteration.
+/// Algorithm 1 of the hw5 handout (the skeleton's `train_mlp` / `train_cnn`), run by the judge:
+/// mini-batch SGD, gradients summed over the batch, w ← w − (γ/R)·∂L/∂w, γ ← λγ at every 1000th
+/// iteration. The judge holds the parameters, the schedule, the mini-batch order and the loss
+/// curve; the worker only evaluates the student's functions, one plan (`CallPlan`) per iteration:
+/// every sample's forward and backward pass, summed. Each answer is verified before it is used
+/// (`TrainingVerifier`): the loss against the judge's own, the summed gradient along a direction
+/// the student cannot know. So the trained weights are the student's functions' work or nothing.
 struct TrainingRun {
     enum Model: String { case mlp, cnn }
 
     let model: Model
-    let functions: any FunctionalExercise
     var iterations = 10_000
     var learningRate = 0.1
     var decay = 0.9
     var batchSize = 32
+    /// Accept a CNN whose `conv` is a true convolution (the kernel flipped) as well.
+    var acceptConvolution = true
 
-    /// Trained parameters in the handout's order and names, and the loss of every iteration.
     struct Outcome {
         var parameters: [(name: String, tensor: Tensor)]
+        /// The loss of every iteration: the judge's own, of the parameters it held.
         var losses: [Double]
         var seconds: Double
+        var flippedKernel = false
     }
 
-    /// The shapes the submission's results must have; anything else stops training with a message.
-    static func expectShape(_ tensor: Tensor, _ shape: [Int], _ what: String) throws {
-        guard tensor.count == Tensor.elementCount(shape) else {
-            throw CheckFailure(expected: "\(what) of shape \(shape) during training", got: "shape \(tensor.shape)",
-                               hint: "run the \(what.split(separator: " ").first ?? "") group's checks: they pin the exact shapes")
+    /// A sample's loss above this (a predicted probability below e⁻¹⁵) is where a student's
+    /// log(p + ε) reports less than the true loss; the batch's loss is compared only below it.
+    static let comparableSampleLoss = 15.0
+    static let lossTolerance = 1e-2
+    static let slopeTolerance = 1e-4
+
+    /// The handout's per-sample forward and backward pass as a plan on the functional object.
+    /// Shared values: the four parameters. Per sample: the 196×1 image and the 10×1 one-hot label.
+    /// Outputs: the loss, then the four parameters' gradients, summed over the batch.
+    static func plan(_ model: Model) -> CallPlan {
+        typealias S = CallPlan.Step
+        switch model {
+        case .mlp:
+            return CallPlan(steps: [
+                S("fc", [.sample(0), .shared(0), .shared(1)], shape: [30, 1]),                              // 0 h1
+                S("relu", [.result(step: 0, component: nil)], shape: [30, 1]),                               // 1 h2
+                S("fc", [.result(step: 1, component: nil), .shared(2), .shared(3)], shape: [10, 1]),        // 2 h3
+                S("lossCrossEntropySoftmax", [.result(step: 2, component: nil), .sample(1)]),                 // 3 (l, dl/dh3)
+                S("fcBackward", [.result(step: 3, component: 1), .result(step: 1, component: nil), .shared(2), .shared(3)]),  // 4
+                S("reluBackward", [.result(step: 4, component: 0), .result(step: 0, component: nil)], shape: [30, 1]),       // 5
+                S("fcBackward", [.result(step: 5, component: nil), .sample(0), .shared(0), .shared(1)]),    // 6
+            ], outputs: [.init(.result(step: 3, component: 0)), .init(.result(step: 6, component: 1)), .init(.result(step: 6, component: 2)),
+                         .init(.result(step: 4, component: 1)), .init(.result(step: 4, component: 2))])
+        case .cnn:
+            return CallPlan(steps: [
+                .reshape(.sample(0), [14, 14, 1]),                                                            // 0 image
+                S("conv", [.result(step: 0, component: nil), .shared(0), .shared(1)], shape: [14, 14, 3]),  // 1 h1
+                S("relu", [.result(step: 1, component: nil)], shape: [14, 14, 3]),                           // 2 h2
+                S("pool2x2", [.result(step: 2, component: nil)], shape: [7, 7, 3]),                          // 3 h3
+                .reshape(.result(step: 3, component: nil), [147, 1]),                                         // 4 h4
+                S("fc", [.result(step: 4, component: nil), .shared(2), .shared(3)], shape: [10, 1]),        // 5 h5
+                S("lossCrossEntropySoftmax", [.result(step: 5, component: nil), .sample(1)]),                 // 6
+                S("fcBackward", [.result(step: 6, component: 1), .result(step: 4, component: nil), .shared(2), .shared(3)]),  // 7
+                .reshape(.result(step: 7, component: 0), [7, 7, 3]),                                          // 8
+                S("pool2x2Backward", [.result(step: 8, component: nil), .result(step: 2, component: nil)], shape: [14, 14, 3]),  // 9
+                S("reluBackward", [.result(step: 9, component: nil), .result(step: 1, component: nil)], shape: [14, 14, 3]),     // 10
+                S("convBackward", [.result(step: 10, component: nil), .result(step: 0, component: nil), .shared(0), .shared(1)]),  // 11
+            ], outputs: [.init(.result(step: 6, component: 0)), .init(.result(step: 11, component: 0)), .init(.result(step: 11, component: 1)),
+                         .init(.result(step: 7, component: 1)), .init(.result(step: 7, component: 2))])
         }
     }
 
-    func run(on data: MNIST) throws -> Outcome {
+    /// Trains on `data` with the functions of `evaluator` (the worker's functional object).
+    func run(_ evaluator: any PlanEvaluating, on data: MNIST) throws -> Outcome {
         let start = DispatchTime.now()
-        let batches = try functions.getMiniBatch(imTrain: data.images, labelTrain: data.labels, batchSize: batchSize)
-        guard !batches.images.isEmpty, batches.images.count == batches.labels.count else {
-            throw CheckFailure(expected: "mini-batches from getMiniBatch", got: "\(batches.images.count) image and \(batches.labels.count) label batches",
-                               hint: "run the getMiniBatch group's checks")
-        }
-        // Each batch's columns, taken once: sample i of batch k is (columns[k][i], targets[k][i]).
-        var columns: [[Tensor]] = [], targets: [[Tensor]] = []
-        for (x, y) in zip(batches.images, batches.labels) {
-            try TrainingRun.expectShape(y, [10, x.shape.last ?? 0], "getMiniBatch labels")
-            let width = x.shape.last ?? 0
-            columns.append((0..<width).map { i in Tensor(shape: [x.shape[0], 1], scalars: stride(from: i, to: x.count, by: width).map { x.scalars[$0] }) })
-            targets.append((0..<width).map { i in Tensor(shape: [10, 1], scalars: (0..<10).map { y.scalars[$0 * width + i] }) })
-        }
+        let random = RandomSource.shared
         var parameters = initialParameters()
-        var gradients = parameters.map { Tensor(zeros: $0.tensor.shape) }
-        var losses = [Double](repeating: 0, count: iterations)
+        let shapes = parameters.map(\.tensor.shape)
+        // Mini-batches of a permutation the judge draws, made once and cycled (the handout's order).
+        let order = random.permutation(data.count)
+        let batchCount = max(1, (data.count + batchSize - 1) / batchSize)
+        func batch(_ k: Int) -> ArraySlice<Int> { order[(k * batchSize)..<min(data.count, (k + 1) * batchSize)] }
+        // The training set crosses once; each mini-batch names its samples.
+        let store = try evaluator.store((0..<data.count).map { index in
+            var target = Tensor(zeros: [10, 1])
+            target.scalars[Int(data.labels.scalars[index])] = 1
+            return [.tensor(data.column(index)), .tensor(target)]
+        })
+        // Directions for the gradient check, drawn once by the judge; one (and a sign) per iteration.
+        let directions: [[Tensor]] = (0..<8).map { _ in
+            shapes.enumerated().map { index, shape in
+                model == .cnn && index == 1 ? Tensor(zeros: shape) : random.normal(shape: shape)
+            }
+        }
+        let verifier = TrainingVerifier(model: model, data: data)
+        let plan = Self.plan(model)
+        var losses: [Double] = []
+        losses.reserveCapacity(iterations)
+        var flipped: Bool?  // the CNN's kernel orientation, read from the first iteration
         var rate = learningRate
-        var k = 0
+        func fail(_ failure: CheckFailure) -> CheckFailure {
+            CheckArtifacts.add("loss", shape: [losses.count], values: losses)
+            return failure
+        }
         for iteration in 0..<iterations {
             if (iteration + 1) % 1000 == 0 { rate *= decay }
-            for index in gradients.indices { gradients[index].scalars.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
-            let size = columns[k].count
-            var total = 0.0
-            let current = parameters.map(\.tensor)  // fixed for the whole batch
-            for i in 0..<size {
-                total += try sample(columns[k][i], targets[k][i], current, into: &gradients)
+            let indices = batch(iteration % batchCount)
+            let current = parameters.map(\.tensor)
+            let sign = random.uniform() < 0.5 ? -1.0 : 1.0
+            let direction = directions[random.integer(below: directions.count)].map { $0 * sign }
+            var measures: [Bool: TrainingVerifier.Measure] = [:]
+            let reply: [WireValue]
+            do {
+                reply = try evaluator.evaluate(plan, shared: current.map(WireValue.tensor), samples: .stored(store: store, indices: Array(indices))) {
+                    // The judge's own measure, computed while the worker computes the student's.
+                    for orientation in flipped.map({ [$0] }) ?? (acceptConvolution && model == .cnn ? [false, true] : [false]) {
+                        measures[orientation] = verifier.measure(indices, orientation ? Self.flippingKernel(current) : current,
+                                                                 along: orientation ? Self.flippingKernel(direction) : direction)
+                    }
+                }
+            } catch let thrown as ThrownError {
+                throw fail(CheckFailure(expected: "your functions to run on training mini-batch \(iteration + 1)", got: thrown.message,
+                                        hint: "run the function groups' checks: they pin the exact shapes and types"))
             }
-            losses[iteration] = total / Double(size)
-            // A diverged run stays diverged: stop, and let the judge say where it happened.
-            if !losses[iteration].isFinite {
-                for rest in iteration..<iterations { losses[rest] = losses[iteration] }
-                break
+            let gradients = try Self.read(reply, shapes: shapes, names: parameters.map(\.name), iteration: iteration)
+            let reported = gradients.loss / Double(indices.count)
+            guard reported.isFinite else {
+                throw fail(CheckFailure(expected: "a finite training loss", got: "your loss became \(reported) at iteration \(iteration + 1)",
+                                        hint: "NaN or inf: softmax overflow (subtract the maximum before exp), or a gradient of the wrong sign that makes the weights diverge"))
             }
-            k = (k + 1) % columns.count
-            let step = rate / Double(size)
+            if let bad = gradients.tensors.firstIndex(where: \.hasNonFinite) {
+                throw fail(CheckFailure(expected: "finite gradients", got: "NaN or inf in the gradient of \(parameters[bad].name) at iteration \(iteration + 1)",
+                                        hint: "the weights diverged: check the gradients' signs"))
+            }
+            // The orientation whose loss the student's functions computed (correlation first).
+            let orientation = flipped ?? (measures[false].map { Self.agrees(reported, $0) } == true ? false
+                                          : measures[true].map { Self.agrees(reported, $0) } == true ? true : false)
+            let measure = measures[orientation]!
+            if !Self.agrees(reported, measure) {
+                throw fail(CheckFailure(expected: "the loss of the weights the grader sent: \(Self.format(measure.loss)) on mini-batch \(iteration + 1)",
+                                        got: "\(Self.format(reported)) from your functions",
+                                        hint: "lossCrossEntropySoftmax must compute the loss of its input, and the forward functions (fc, relu\(model == .cnn ? ", conv, pool2x2" : "")) must use the weights they are given: run their groups' checks"))
+            }
+            flipped = flipped ?? orientation
+            var slope = 0.0
+            for index in gradients.tensors.indices { slope += Self.dot(gradients.tensors[index], direction[index]) }
+            slope /= Double(indices.count)
+            guard abs(slope - measure.slope) <= Self.slopeTolerance * abs(measure.slope) + 1e-9 else {
+                throw fail(CheckFailure(expected: "the gradient of the loss at the weights the grader sent (iteration \(iteration + 1))",
+                                        got: "a summed gradient whose derivative along a direction the grader chose is \(Self.format(slope)), where the loss's is \(Self.format(measure.slope))",
+                                        hint: "the backward functions (fcBackward, reluBackward\(model == .cnn ? ", pool2x2Backward, convBackward" : "")) must return the derivatives of the forward functions at the inputs they are given: run their groups' checks"))
+            }
+            losses.append(measure.loss)
+            let step = rate / Double(indices.count)
             for index in parameters.indices {
-                gradients[index].scalars.withUnsafeBufferPointer { g in
+                gradients.tensors[index].scalars.withUnsafeBufferPointer { g in
                     parameters[index].tensor.scalars.withUnsafeMutableBufferPointer { w in
                         for j in w.indices { w[j] -= step * g[j] }
                     }
@@ -75,8 +161,41 @@ struct TrainingRun {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return Outcome(parameters: parameters, losses: losses, seconds: seconds)
+        return Outcome(parameters: parameters, losses: losses, seconds: seconds, flippedKernel: flipped == true)
     }
+
+    /// The reply's loss sum and gradient sums, of the parameters' shapes.
+    static func read(_ reply: [WireValue], shapes: [[Int]], names: [String], iteration: Int) throws -> (loss: Double, tensors: [Tensor]) {
+        guard reply.count == shapes.count + 1, case .double(let loss) = reply[0] else {
+            throw CheckFailure(expected: "a loss and \(shapes.count) gradients from mini-batch \(iteration + 1)", got: "\(reply.count) values of other types",
+                               hint: "lossCrossEntropySoftmax returns (loss, dlDx) and the backward functions their gradients: keep the contracts' types")
+        }
+        var tensors: [Tensor] = []
+        for (index, shape) in shapes.enumerated() {
+            guard case .tensor(let sum) = reply[index + 1], sum.count == Tensor.elementCount(shape) else {
+                throw CheckFailure(expected: "the gradient of \(names[index]) of shape \(shape)", got: "\(reply[index + 1])".prefix(120).description,
+                                   hint: "run the backward functions' groups: they pin the exact shapes")
+            }
+            tensors.append(sum.reshaped(shape))
+        }
+        return (loss, tensors)
+    }
+
+    static func agrees(_ reported: Double, _ measure: TrainingVerifier.Measure) -> Bool {
+        measure.largestSampleLoss > comparableSampleLoss || abs(reported - measure.loss) <= lossTolerance * max(1, abs(measure.loss))
+    }
+
+    static func dot(_ a: Tensor, _ b: Tensor) -> Double {
+        a.scalars.withUnsafeBufferPointer { a in b.scalars.withUnsafeBufferPointer { b in TrainingVerifier.dot(a.baseAddress!, b.baseAddress!, a.count) } }
+    }
+
+    static func flippingKernel(_ p: [Tensor]) -> [Tensor] {
+        var result = p
+        result[0] = FunctionalOracle.flipped(p[0])
+        return result
+    }
+
+    static func format(_ x: Double) -> String { String(format: "%.6g", x) }
 
     /// The skeleton's initialisation: MLP N(0,1) weights, CNN 0.1·N(0,1); zero biases.
     func initialParameters() -> [(name: String, tensor: Tensor)] {
@@ -89,60 +208,5 @@ struct TrainingRun {
             return [("w_conv", random.normal(shape: [3, 3, 1, 3], standardDeviation: 0.1)), ("b_conv", Tensor(zeros: [3, 1])),
                     ("w_fc", random.normal(shape: [10, 147], standardDeviation: 0.1)), ("b_fc", Tensor(zeros: [10, 1]))]
         }
-    }
-
-    /// total += g, four values at a time (the per-sample gradient sum is the harness's hot loop).
-    @inline(__always)
-    static func accumulate(_ total: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, count: Int) {
-        var i = 0
-        while i + 4 <= count {
-            let sum = UnsafeRawPointer(total + i).loadUnaligned(as: SIMD4<Double>.self) + UnsafeRawPointer(g + i).loadUnaligned(as: SIMD4<Double>.self)
-            UnsafeMutableRawPointer(total + i).storeBytes(of: sum, as: SIMD4<Double>.self)
-            i += 4
-        }
-        while i < count { total[i] += g[i]; i += 1 }
-    }
-
-    /// One sample's forward and backward pass; adds its gradients and returns its loss.
-    private func sample(_ x: Tensor, _ y: Tensor, _ p: [Tensor], into gradients: inout [Tensor]) throws -> Double {
-        let f = functions
-        var parts: [Tensor]
-        let loss: Double
-        switch model {
-        case .mlp:
-            let h1 = try f.fc(x: x, w: p[0], b: p[1]); try Self.expectShape(h1, [30, 1], "fc output")
-            let h2 = try f.relu(h1)
-            let h3 = try f.fc(x: h2, w: p[2], b: p[3]); try Self.expectShape(h3, [10, 1], "fc output")
-            let (l, d) = try f.lossCrossEntropySoftmax(x: h3, y: y)
-            let (dh2, dw2, db2) = try f.fcBackward(dlDy: d, x: h2, w: p[2], b: p[3])
-            let dh1 = try f.reluBackward(dlDy: dh2, x: h1)
-            let (_, dw1, db1) = try f.fcBackward(dlDy: dh1, x: x, w: p[0], b: p[1])
-            parts = [dw1, db1, dw2, db2]
-            loss = l
-        case .cnn:
-            let image = x.reshaped([14, 14, 1])
-            let h1 = try f.conv(x: image, wConv: p[0], bConv: p[1]); try Self.expectShape(h1, [14, 14, 3], "conv output")
-            let h2 = try f.relu(h1)
-            let h3 = try f.pool2x2(h2); try Self.expectShape(h3, [7, 7, 3], "pool2x2 output")
-            let h4 = h3.reshaped([147, 1])
-            let h5 = try f.fc(x: h4, w: p[2], b: p[3]); try Self.expectShape(h5, [10, 1], "fc output")
-            let (l, d) = try f.lossCrossEntropySoftmax(x: h5, y: y)
-            let (dh4, dwf, dbf) = try f.fcBackward(dlDy: d, x: h4, w: p[2], b: p[3])
-            try Self.expectShape(dh4, [147, 1], "fcBackward dlDx")
-            let dh2 = try f.pool2x2Backward(dlDy: dh4.reshaped([7, 7, 3]), x: h2)
-            let dh1 = try f.reluBackward(dlDy: dh2, x: h1)
-            let (dwc, dbc) = try f.convBackward(dlDy: dh1, x: image, wConv: p[0], bConv: p[1])
-            parts = [dwc, dbc, dwf, dbf]
-            loss = l
-        }
-        for index in parts.indices {
-            try Self.expectShape(parts[index], gradients[index].shape, "gradient of \(index % 2 == 0 ? "weights" : "bias")")
-            parts[index].scalars.withUnsafeBufferPointer { g in
-                gradients[index].scalars.withUnsafeMutableBufferPointer { total in
-                    TrainingRun.accumulate(total.baseAddress!, g.baseAddress!, count: total.count)
-                }
-            }
-        }
-        return loss
     }
 }

@@ -116,9 +116,10 @@ enum ModularOracle {
         let m = (config.m ?? Tensor(zeros: w.shape)).zipWith(dw) { config.beta1 * $0 + (1 - config.beta1) * $1 }
         let v = (config.v ?? Tensor(zeros: w.shape)).zipWith(dw) { config.beta2 * $0 + (1 - config.beta2) * $1 * $1 }
         var next = w
+        let (correction1, correction2) = (1 - pow(config.beta1, Double(t)), 1 - pow(config.beta2, Double(t)))
         for i in next.scalars.indices {
-            let mHat = m.scalars[i] / (1 - pow(config.beta1, Double(t)))
-            let vHat = v.scalars[i] / (1 - pow(config.beta2, Double(t)))
+            let mHat = m.scalars[i] / correction1
+            let vHat = v.scalars[i] / correction2
             next.scalars[i] -= config.learningRate * mHat / (sqrt(vHat) + config.epsilon)
         }
         return (next, m, v, t)

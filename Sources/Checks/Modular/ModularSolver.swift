@@ -1,13 +1,15 @@
 import ExerciseKit
 import Foundation
+import RemoteObjects
 
 /// The assignment's `Solver`, which the original gives to students: minibatch training of a
-/// network with one update rule. It runs in the worker (a `WorkerJobs` job) with the
-/// submission's own network and update rules, on MNIST 14×14 training images only, and returns
-/// the trained parameters and the loss history; the judge scores them with its own inference.
+/// network with one update rule, run by the judge. The judge draws the initial parameters, holds
+/// them, the update rules' state, the schedule and the minibatch order; the worker only answers
+/// `loss(X, y)` of the submission's network at the parameters the judge sets, and the update
+/// rule's `nextW` for the judge's (w, dw, config). Every answer is verified before it is used: the
+/// loss against the judge's own (`ModularVerifier`), the gradients along a direction the student
+/// cannot know (a central difference of the judge's loss), `nextW` against the rule's arithmetic.
 enum ModularSolver {
-    static let jobs: [String: WorkerJobs.Job] = ["modularSolver": { registry, argument in try train(registry, Request(argument)).value }]
-
     /// What to train, on what, how.
     struct Request: Equatable {
         enum Network: String { case fullyConnectedNet, threeLayerConvNet }
@@ -22,41 +24,13 @@ enum ModularSolver {
         var seed: UInt32 = 0
 
         init() {}
-
-        var value: ExerciseValue {
-            .list([.string(network.rawValue), .ints(hiddenDims), .ints([numFilters, filterSize, hiddenDim, epochs, batchSize, trainCount, Int(seed)]),
-                   .list([.double(weightScale), .double(reg), .double(learningRate), .double(learningRateDecay)]), .string(updateRule)])
-        }
-
-        init(_ value: ExerciseValue) throws {
-            let items = try value.list("a solver request", count: 5)
-            guard let network = Network(rawValue: try items[0].string("the network")) else { throw CallError("unknown network") }
-            let sizes = try items[2].ints("sizes"), numbers = try items[3].list("numbers", count: 4).map { try $0.double("a number") }
-            guard sizes.count == 7 else { throw CallError("a solver request has 7 sizes") }
-            self.network = network
-            hiddenDims = try items[1].ints("hiddenDims")
-            (numFilters, filterSize, hiddenDim, epochs, batchSize, trainCount) = (sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5])
-            seed = UInt32(truncatingIfNeeded: sizes[6])
-            (weightScale, reg, learningRate, learningRateDecay) = (numbers[0], numbers[1], numbers[2], numbers[3])
-            updateRule = try items[4].string("the update rule")
-        }
     }
 
     struct Outcome {
         var params: [String: Tensor]
+        /// The loss of every iteration: the judge's own, of the parameters it held.
         var losses: [Double]
         var seconds: Double
-
-        var value: ExerciseValue { .list([.namedTensors(params), .tensor(Tensor(losses)), .double(seconds)]) }
-
-        init(params: [String: Tensor], losses: [Double], seconds: Double) {
-            (self.params, self.losses, self.seconds) = (params, losses, seconds)
-        }
-
-        init(_ value: ExerciseValue) throws {
-            let items = try value.list("a training result", count: 3)
-            (params, losses, seconds) = (try items[0].namedTensors("params"), try items[1].tensor("losses").scalars, try items[2].double("seconds"))
-        }
     }
 
     /// The network's input for training images `indices`: rows of 196, or (N, 1, 14, 14).
@@ -80,40 +54,168 @@ enum ModularSolver {
         }
     }
 
+    /// How closely the student's answers must agree with the judge's: the loss (below a sample
+    /// loss of 15, where a guarded log(p + ε) may legitimately differ), the gradients' derivative
+    /// along the judge's direction (a central difference, step `probeStep` on a unit direction),
+    /// and the update rules' nextW.
+    static let lossTolerance = 1e-2
+    static let slopeTolerance = 2e-2, slopeFloor = 1e-6, probeStep = 1e-4
+    static let updateTolerance = 1e-6
+
+    /// The weights weightScale·N(0, 1) and zero biases, drawn by the judge.
+    static func initialParams(_ request: Request, _ random: RandomSource) -> [String: Tensor] {
+        let shapes = switch request.network {
+        case .fullyConnectedNet: ModularNetworkChecks.fcShapes([196] + request.hiddenDims + [10])
+        case .threeLayerConvNet: ModularNetworkChecks.convShapes(filters: request.numFilters, size: request.filterSize, input: [1, 14, 14],
+                                                                 hidden: request.hiddenDim, classes: 10)
+        }
+        var params: [String: Tensor] = [:]
+        for name in shapes.keys.sorted() {
+            params[name] = name.hasPrefix("W") ? random.normal(shape: shapes[name]!, standardDeviation: request.weightScale) : Tensor(zeros: shapes[name]!)
+        }
+        return params
+    }
+
     static func train(_ registry: SubmissionRegistry, _ request: Request) throws -> Outcome {
         let modular = try ModularClient.of(registry)
         let data = try MNIST.load("train")
         let start = DispatchTime.now()
         let network = try build(modular, request)
-        let order = RandomSource(seed: request.seed &+ 1)
+        let random = RandomSource(seed: request.seed &+ 1)
+        var params = initialParams(request, random)
+        let names = params.keys.sorted()
+        // Unit directions for the gradient check, drawn once; one (and a sign) per iteration. The
+        // conv bias is left out: at 0 it puts every background pixel on ReLU's kink.
+        let directions: [[String: Tensor]] = (0..<8).map { _ in
+            var v = params.mapValues { random.normal(shape: $0.shape) }
+            if request.network == .threeLayerConvNet { v["b1"] = Tensor(zeros: params["b1"]!.shape) }
+            let norm = v.values.reduce(0) { $0 + $1.scalars.reduce(0) { $0 + $1 * $1 } }.squareRoot()
+            return v.mapValues { $0 * (1 / norm) }
+        }
         var configs: [String: UpdateConfig] = [:]
         var learningRate = request.learningRate
         var losses: [Double] = []
         let count = min(request.trainCount, data.count)
+        func fail(_ expected: String, _ got: String, _ hint: String) -> CheckFailure {
+            CheckArtifacts.add("loss", shape: [losses.count], values: losses)
+            return CheckFailure(expected: expected, got: "\(got) at iteration \(losses.count + 1)", hint: hint)
+        }
         for _ in 0..<request.epochs {
-            let permutation = order.permutation(count)
+            let permutation = random.permutation(count)
             for batchStart in stride(from: 0, to: count, by: request.batchSize) {
                 let (x, y) = inputs(data, Array(permutation[batchStart..<min(batchStart + request.batchSize, count)]), for: request.network)
-                let (loss, grads) = try network.loss(x, y)
-                losses.append(loss)
-                var params = network.params
-                for name in params.keys.sorted() {
-                    guard let w = params[name], let dw = grads[name] else { continue }
+                // The judge's loss here and at ±h along two directions, computed while the worker
+                // sets the judge's parameters and runs loss(X, y) (one round trip).
+                var measures: (here: ModularVerifier.Measure, probes: [(v: [String: Tensor], slope: Double)])!
+                let probe = (0..<2).map { _ in (directions[random.integer(below: directions.count)], random.uniform() < 0.5 ? -1.0 : 1.0) }
+                let answers = try batched(network, names.map { ("setParam", [.string($0), .tensor(params[$0]!)]) } + [("loss", [.tensor(x), .ints(y)])]) {
+                    measures = (ModularVerifier.measure(x, y, params, request.network, reg: request.reg),
+                                probe.map { v, sign in
+                                    let scaled = v.mapValues { $0 * sign }
+                                    func moved(_ h: Double) -> [String: Tensor] { params.merging(scaled.mapValues { $0 * h }) { $0 + $1 } }
+                                    let plus = ModularVerifier.measure(x, y, moved(probeStep), request.network, reg: request.reg).loss
+                                    let minus = ModularVerifier.measure(x, y, moved(-probeStep), request.network, reg: request.reg).loss
+                                    return (scaled, (plus - minus) / (2 * probeStep))
+                                })
+                }
+                let (reported, grads): (Double, [String: Tensor])
+                do {
+                    let items = try answers.last!.list("the result of loss(X, y)", count: 2)
+                    (reported, grads) = (try items[0].double("the loss"), try items[1].namedTensors("the gradients"))
+                } catch let error as CallError {
+                    throw fail("loss(X, y) returning (loss, grads)", error.description, "keep the contracts' return types")
+                }
+                guard grads.keys.sorted() == names, names.allSatisfy({ grads[$0]!.shape == params[$0]!.shape }) else {
+                    throw fail("gradients of \(names.map { "\($0) \(params[$0]!.shape)" }.joined(separator: ", "))",
+                               "loss(X, y) returned gradients \(grads.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.shape)" }.joined(separator: ", "))",
+                               "the network groups' checks pin the names and shapes: fix those first")
+                }
+                guard reported.isFinite, grads.values.allSatisfy({ !$0.hasNonFinite }) else {
+                    throw fail("a finite training loss and gradients", "loss \(reported)\(grads.values.contains(where: \.hasNonFinite) ? " and NaN or inf in the gradients" : "")",
+                               "NaN or inf: a softmax without the max shift, or an update rule of the wrong sign")
+                }
+                let here = measures.here
+                if here.largestSampleLoss <= TrainingRun.comparableSampleLoss, abs(reported - here.loss) > lossTolerance * max(1, abs(here.loss)) {
+                    throw fail("the loss of the parameters the grader set: \(TrainingRun.format(here.loss)) on this minibatch",
+                               "\(TrainingRun.format(reported)) from loss(X, y)",
+                               "loss(X, y) must compute the data loss of the network's current params plus 0.5·reg·ΣW²: run the network groups' checks")
+                }
+                // A ReLU crossed within the step can spoil one difference: only two mismatches fail
+                // (a steering gradient misses both: it cannot know either direction).
+                let claims = measures.probes.map { probe in (names.reduce(0.0) { $0 + TrainingRun.dot(grads[$1]!, probe.v[$1]!) }, probe.slope) }
+                if !claims.contains(where: { abs($0.0 - $0.1) <= slopeTolerance * abs($0.1) + slopeFloor }) {
+                    throw fail("the gradients of the loss at the parameters the grader set",
+                               "gradients whose derivative along a direction the grader chose is \(TrainingRun.format(claims[1].0)), where the loss's is \(TrainingRun.format(claims[1].1))",
+                               "loss(X, y) must return the derivatives of the loss it computes: the network groups' gradient checks say which layer")
+                }
+                losses.append(here.loss)
+                // Every parameter's update in one round trip; the rule's state is the judge's (the
+                // arithmetic's), never what the worker returned.
+                var expected: [String: Tensor] = [:]
+                var nextConfigs: [String: UpdateConfig] = [:]
+                let calls: [(String, [ExerciseValue])] = names.map { name in
                     var config = configs[name] ?? UpdateConfig(learningRate: learningRate)
                     config.learningRate = learningRate
-                    let (next, updated) = switch request.updateRule {
-                    case "sgdMomentum": try modular.sgdMomentum(w, dw, config)
-                    case "rmsprop": try modular.rmsprop(w, dw, config)
-                    case "adam": try modular.adam(w, dw, config)
-                    default: try modular.sgd(w, dw, config)
-                    }
-                    (params[name], configs[name]) = (next, updated)
+                    return (request.updateRule, [.tensor(params[name]!), .tensor(grads[name]!), config.exerciseValue])
                 }
-                network.params = params
+                let updates = try batched(modular, calls) {
+                    for name in names {
+                        let (w, dw) = (params[name]!, grads[name]!)
+                        var config = configs[name] ?? UpdateConfig(learningRate: learningRate)
+                        config.learningRate = learningRate
+                        switch request.updateRule {
+                        case "sgdMomentum": (expected[name], config.velocity) = ModularOracle.sgdMomentum(w, dw, config)
+                        case "rmsprop": (expected[name], config.cache) = ModularOracle.rmsprop(w, dw, config)
+                        case "adam": (expected[name], config.m, config.v, config.t) = ModularOracle.adam(w, dw, config)
+                        default: expected[name] = w - config.learningRate * dw
+                        }
+                        nextConfigs[name] = config
+                    }
+                }
+                for (name, answer) in zip(names, updates) {
+                    let (w, want) = (params[name]!, expected[name]!)
+                    let next = try? answer.list("the result", count: 2)[0].tensor("next_w")
+                    let scale = max(1e-12, zip(want.scalars, w.scalars).reduce(0) { max($0, abs($1.0 - $1.1)) })
+                    guard let next, next.shape == w.shape,
+                          zip(next.scalars, want.scalars).allSatisfy({ abs($0 - $1) <= updateTolerance * scale + 1e-12 * abs($1) }) else {
+                        throw fail("\(request.updateRule)(w, dw, config) for \(name) to return the rule's next_w",
+                                   "a next_w \(next.map { $0.shape == w.shape ? "that differs from it" : "of shape \($0.shape)" } ?? "that is not a tensor")",
+                                   "run the \(request.updateRule) group's checks")
+                    }
+                    (params[name], configs[name]) = (next, nextConfigs[name]!)
+                }
             }
             learningRate *= request.learningRateDecay
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return Outcome(params: network.params, losses: losses, seconds: seconds)
+        return Outcome(params: params, losses: losses, seconds: seconds)
+    }
+
+    /// Calls `calls` in order on a network or function set and returns their results. In the
+    /// judge that is one round trip (a `CallPlan` of one sample), `whileWaiting` running while the
+    /// worker computes; on a local object (a test's), the calls one by one.
+    static func batched(_ target: Any, _ calls: [(String, [ExerciseValue])], whileWaiting: () -> Void) throws -> [ExerciseValue] {
+        let callable = (target as? NetworkClient)?.object ?? (target as? ModularClient)?.functions ?? (target as? any Callable)
+        guard let callable else { throw CheckFailure(expected: "the submission's network or function set", got: "\(type(of: target))", hint: "a grader fault") }
+        guard let remote = callable as? any PlanEvaluating else {
+            whileWaiting()
+            return try calls.map { try callable.call($0.0, $0.1) }
+        }
+        var shared: [WireValue] = []
+        var steps: [CallPlan.Step] = []
+        for (method, arguments) in calls {
+            steps.append(CallPlan.Step(method, arguments.indices.map { .shared(shared.count + $0) }))
+            shared += try arguments.map { try WireValue($0) { _ in throw CallError("only data travels in a batched call") } }
+        }
+        let plan = CallPlan(steps: steps, outputs: steps.indices.map { .init(.result(step: $0, component: nil), .each) })
+        let outputs = try remote.evaluate(plan, shared: shared, samples: .values([[]]), whileWaiting: whileWaiting)
+        return try outputs.map { output in
+            guard case .list(let each) = output, each.count == 1 else { throw CheckFailure(expected: "one result per call", got: "\(output)".prefix(80).description, hint: "a worker out of protocol") }
+            do {
+                return try each[0].exerciseValue { _ in throw CallError("an object where data was expected") }
+            } catch let error as CallError {
+                throw CheckFailure(expected: "data from the network's calls", got: error.description, hint: "keep the contracts' return types")
+            }
+        }
     }
 }

@@ -1,9 +1,9 @@
 import ExerciseKit
 import Foundation
 
-/// Problems 4.3.4, 4.4.6 and 4.4.7: the harness's solver trains the submission's network with
-/// its own update rule (in the worker), and the judge scores the returned parameters with its
-/// own inference: the training accuracy on the samples it overfits, or the accuracy on the
+/// Problems 4.3.4, 4.4.6 and 4.4.7: the judge's solver trains the submission's network with
+/// its own update rule (`ModularSolver`), and scores the parameters it holds with its own
+/// inference: the training accuracy on the samples it overfits, or the accuracy on the
 /// 2,000 MNIST 14×14 test images, which never reach the worker. Rubric parameters override the
 /// defaults: `epochs`, `learningRate`, `batchSize`, `trainCount`, `weightScale`, `threshold`.
 enum ModularTrainingChecks {
@@ -19,39 +19,10 @@ enum ModularTrainingChecks {
         return request
     }
 
-    /// Trains in the worker; checks what came back before using it.
+    /// Trains with the judge's solver (every answer of the worker verified), and keeps the curve.
     static func train(_ registry: SubmissionRegistry, _ request: ModularSolver.Request) throws -> ModularSolver.Outcome {
-        _ = try ModularClient.of(registry)
-        let reply = try WorkerJobs.run("modularSolver", registry, request.value)
-        let outcome: ModularSolver.Outcome
-        do { outcome = try ModularSolver.Outcome(reply) } catch let error as CallError {
-            throw CheckFailure(expected: "trained parameters and a loss history", got: error.description, hint: "keep the contracts' return types")
-        }
-        let shapes: [String: [Int]] = switch request.network {
-        case .fullyConnectedNet: ModularNetworkChecks.fcShapes([196] + request.hiddenDims + [10])
-        case .threeLayerConvNet: ModularNetworkChecks.convShapes(filters: request.numFilters, size: request.filterSize, input: [1, 14, 14],
-                                                                 hidden: request.hiddenDim, classes: 10)
-        }
-        try expect(outcome.params.mapValues(\.shape) == shapes, expected: "trained parameters of the network's shapes",
-                   got: outcome.params.mapValues(\.shape).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
-                   hint: "the network groups' checks pin the shapes: fix those first")
+        let outcome = try ModularSolver.train(registry, request)
         CheckArtifacts.add("loss", shape: [outcome.losses.count], values: outcome.losses)
-        if let bad = outcome.losses.firstIndex(where: { !$0.isFinite }) {
-            throw CheckFailure(expected: "a finite training loss", got: "the loss became \(outcome.losses[bad]) at iteration \(bad + 1)",
-                               hint: "NaN or inf: a softmax without the max shift, or an update rule of the wrong sign")
-        }
-        guard outcome.params.values.allSatisfy({ !$0.hasNonFinite }) else {
-            throw CheckFailure(expected: "finite trained parameters", got: "NaN or inf in the parameters", hint: "the update rule diverged")
-        }
-        // The loss history came from the worker: its last epoch must be the loss of the parameters
-        // that came back (the oracle's, on the images it trained on, at most 2,000 of them).
-        let trained = min(request.trainCount, 12_000)
-        let lastEpoch = (trained + request.batchSize - 1) / max(1, request.batchSize)
-        let sample = Array(0..<min(trained, 2_000))
-        try LossConsistency.check(losses: outcome.losses, tail: lastEpoch,
-                                  oracleLoss: try loss(outcome.params, request.network, indices: sample)
-                                      + ModularOracle.regularization(outcome.params, reg: request.reg),
-                                  sample: "the first \(sample.count) images it trained on", function: "the network's loss")
         return outcome
     }
 
@@ -64,8 +35,8 @@ enum ModularTrainingChecks {
         for start in stride(from: 0, to: indices.count, by: 250) {
             let chunk = Array(indices[start..<min(start + 250, indices.count)])
             let (x, y) = ModularSolver.inputs(data, chunk, for: network)
-            let scores = network == .fullyConnectedNet ? ModularOracle.fullyConnectedScores(x, params, layers: params.count / 2)
-                                                       : ModularOracle.convNetScores(x, params)
+            let scores = Tensor(shape: [chunk.count, 10], scalars: network == .fullyConnectedNet ? ModularVerifier.fullyConnected(x, params)
+                                                                                                   : ModularVerifier.convNet(x, params))
             total += measure(scores, y) * Double(chunk.count)
         }
         return total / Double(max(1, indices.count))
