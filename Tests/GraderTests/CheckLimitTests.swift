@@ -2,6 +2,7 @@ import Checks
 import Foundation
 @testable import PluginHost
 import Testing
+@testable import RemoteObjects
 
 /// Per-check CPU limits sized to the work (issue 11): a group on small fixed inputs gets a tenth
 /// of the rubric's limit, which must stay far above what the reference needs.
@@ -28,14 +29,14 @@ import Testing
     /// The judge spins for a reply only while spinning finds replies: on a machine whose cores
     /// are all busy, it would take the core its own worker needs.
     @Test func theJudgeStopsSpinningWhenSpinsMissAndProbesLater() {
-        var policy = ChildProcess.SpinPolicy()
-        for _ in 0..<ChildProcess.SpinPolicy.credit {
+        var policy = SpinPolicy()
+        for _ in 0..<SpinPolicy.credit {
             let spins = policy.shouldSpin()
             #expect(spins)
             policy.record(success: false)
         }
-        let decisions = (0..<ChildProcess.SpinPolicy.probeEvery).map { _ in policy.shouldSpin() }
-        #expect(decisions.filter { $0 }.count == 1 && decisions.last == true, "one probe in \(ChildProcess.SpinPolicy.probeEvery) waits: \(decisions)")
+        let decisions = (0..<SpinPolicy.probeEvery).map { _ in policy.shouldSpin() }
+        #expect(decisions.filter { $0 }.count == 1 && decisions.last == true, "one probe in \(SpinPolicy.probeEvery) waits: \(decisions)")
         policy.record(success: true)
         let resumed = policy.shouldSpin() && policy.shouldSpin()
         #expect(resumed, "a probe that finds its reply resumes spinning")

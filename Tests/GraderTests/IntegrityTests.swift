@@ -78,23 +78,57 @@ import Testing
         #expect(pooling.status == .failed && pooling.message.contains("got:      shape ["), "\(pooling.message)")
     }
 
-    /// NaN and inf travel: a diverging hw5 training says where its loss stopped being finite, at once.
+    /// A loss gradient of the wrong sign, whose training used to diverge to NaN, is caught by the
+    /// judge's gradient check at the first iteration, with the message that says which functions.
     @Test func aDivergingTrainingSaysWhere() throws {
         let (_, output, _) = try TestSupport.runGrader(["run", "--rubric", "rubric/hw5.json", "--group", "trainMLP", Self.fixtures["nan-training"] ?? ""])
-        #expect(output.contains("your loss became inf at iteration") || output.contains("your loss became nan at iteration"), "\(output.prefix(800))")
+        // A gradient of the wrong sign is caught at the first iteration, before the weights diverge.
+        #expect(output.contains("trainMLP: FAIL") && output.contains("the gradient of the loss at the weights the grader sent (iteration 1)"), "\(output.prefix(800))")
     }
 
-    /// The loss curve comes from the worker, so it must be the loss of the weights that came back:
-    /// a constant hw5 loss (with honest gradients, which would train to full marks) and a modular
-    /// loss offset by 1.5 both fail their trainings, saying so; the reference's pass.
+    /// The judge verifies every training iteration's loss against its own: a constant hw5 loss
+    /// (with honest gradients, which would train to full marks) and a modular loss offset by 1.5
+    /// both fail their trainings, saying which minibatch; the reference's pass.
     @Test func aTrainingLossThatIsNotTheWeightsLossFails() throws {
         let path = try Self.path("lying-training-loss")
         let (_, mlp, _) = try TestSupport.runGrader(["run", "--rubric", "rubric/hw5.json", "--group", "trainMLP", path])
-        #expect(mlp.contains("trainMLP: FAIL") && mlp.contains("the same loss, 1.0, at every one of 10000 iterations"), "\(mlp.prefix(1200))")
+        #expect(mlp.contains("trainMLP: FAIL") && mlp.contains("the loss of the weights the grader sent") && mlp.contains("1 from your functions"), "\(mlp.prefix(1200))")
         let (_, conv, _) = try TestSupport.runGrader(["run", "--rubric", "rubric/modular.json", "--group", "convNetOverfit", path])
-        #expect(conv.contains("convNetOverfit: FAIL") && conv.contains("the trained weights' loss on the first 100 images it trained on"), "\(conv.prefix(1200))")
+        #expect(conv.contains("convNetOverfit: FAIL") && conv.contains("the loss of the parameters the grader set") && conv.contains("from loss(X, y)"), "\(conv.prefix(1200))")
         let (_, honest, _) = try TestSupport.runGrader(["run", "--rubric", "rubric/modular.json", "--group", "convNetOverfit", TestSupport.repository + "/reference"])
         #expect(honest.contains("convNetOverfit: OK"), "\(honest.prefix(1200))")
+    }
+
+    /// The issue-26 attack: backward functions that return 5·(w − w*) for trained weights pasted
+    /// into the source, forward functions and loss honest. A training loop in the worker ended at
+    /// w* (full marks); the judge's loop checks each summed gradient along a direction the student
+    /// cannot know, so every training fails at its first iteration, in `grader run` and in
+    /// `grader batch`, while the function groups (where the attack stays honest) keep their points.
+    @Test func gradientsSteeredTowardsPastedWeightsScoreNothingOnTheTrainings() throws {
+        let path = try Self.path("steering-gradients")
+        let (_, hw5, _) = try TestSupport.runGrader(["run", "--rubric", "rubric/hw5.json", "--group", "trainMLP", "--group", "trainCNN", path])
+        for group in ["trainMLP", "trainCNN"] { #expect(hw5.contains("\(group): FAIL"), "\(hw5.prefix(1500))") }
+        #expect(hw5.contains("the gradient of the loss at the weights the grader sent (iteration 1)"), "\(hw5.prefix(1500))")
+        let (_, modular, _) = try TestSupport.runGrader(["run", "--rubric", "rubric/modular.json", "--group", "overfitSmallData",
+                                                         "--group", "convNetOverfit", "--group", "convNetTrain", path])
+        for group in ["overfitSmallData", "convNetOverfit", "convNetTrain"] { #expect(modular.contains("\(group): FAIL"), "\(modular.prefix(1500))") }
+        #expect(modular.contains("the gradients of the loss at the parameters the grader set"), "\(modular.prefix(1500))")
+
+        // In a batch, beside an honest student (the reference) whose short training passes.
+        let rubric = Self.folder + "/hw5-short.json"
+        try """
+            {"exercise": "HW5", "title": "short", "examPercentage": 3, "seed": 0, "dataDirectory": "\(TestSupport.repository)/rubric/data",
+             "groups": [{"name": "fc", "percent": 50}, {"name": "trainMLP", "percent": 50, "parameters": {"iterations": 300, "threshold": 0.5}}],
+             "limits": {"checkTimeoutSeconds": 300, "compileTimeoutSeconds": 180, "memoryMiB": 4096, "cpuSeconds": 600}}
+            """.write(toFile: rubric, atomically: true, encoding: .utf8)
+        let course = BatchTests.course("steering", ["alice", "steering-gradients"])
+        let out = Self.folder + "/steering-batch"
+        let (code, output, error) = try TestSupport.runGrader(["batch", course, "--rubric", rubric, "--jobs", "2", "--out", out]
+                                                              + (BatchTests.sandboxUsable ? [] : ["--no-sandbox"]))
+        #expect(code == 0, "\(output.suffix(600)) \(error.suffix(600))")
+        let rows = try BatchTests().gradebook(out)
+        #expect(rows["alice"]?["total"] == "100", "\(rows)")
+        #expect(rows["steering-gradients"]?["fc"] == "50" && rows["steering-gradients"]?["trainMLP"] == "0", "\(rows)")
     }
 
     static func path(_ fixture: String) throws -> String { try #require(fixtures[fixture], "\(fixture) was written") }
