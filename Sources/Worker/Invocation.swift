@@ -148,25 +148,38 @@ struct Invocation {
     }
 
     func functional(_ f: any FunctionalExercise, _ method: String, _ a: Arguments) throws -> WireValue? {
+        try Self.functionalMethod(f, method)?(a)
+    }
+
+    /// The hw5 function `method` of `f` as a call on typed arguments (a plan looks it up once).
+    static func functionalMethod(_ f: any FunctionalExercise, _ method: String) -> ((Arguments) throws -> WireValue)? {
         switch method {
         case "getMiniBatch":
-            let batches = try f.getMiniBatch(imTrain: try a.tensor(0), labelTrain: try a.tensor(1), batchSize: try a.int(2))
-            return .list([.list(batches.images.map { .tensor($0) }), .list(batches.labels.map { .tensor($0) })])
-        case "fc": return .tensor(try f.fc(x: try a.tensor(0), w: try a.tensor(1), b: try a.tensor(2)))
+            return { a in
+                let batches = try f.getMiniBatch(imTrain: try a.tensor(0), labelTrain: try a.tensor(1), batchSize: try a.int(2))
+                return .list([.list(batches.images.map { .tensor($0) }), .list(batches.labels.map { .tensor($0) })])
+            }
+        case "fc": return { a in .tensor(try f.fc(x: try a.tensor(0), w: try a.tensor(1), b: try a.tensor(2))) }
         case "fcBackward":
-            let (dx, dw, db) = try f.fcBackward(dlDy: try a.tensor(0), x: try a.tensor(1), w: try a.tensor(2), b: try a.tensor(3))
-            return .list([.tensor(dx), .tensor(dw), .tensor(db)])
+            return { a in
+                let (dx, dw, db) = try f.fcBackward(dlDy: try a.tensor(0), x: try a.tensor(1), w: try a.tensor(2), b: try a.tensor(3))
+                return .list([.tensor(dx), .tensor(dw), .tensor(db)])
+            }
         case "lossCrossEntropySoftmax":
-            let (loss, dx) = try f.lossCrossEntropySoftmax(x: try a.tensor(0), y: try a.tensor(1))
-            return .list([.double(loss), .tensor(dx)])
-        case "relu": return .tensor(try f.relu(try a.tensor(0)))
-        case "reluBackward": return .tensor(try f.reluBackward(dlDy: try a.tensor(0), x: try a.tensor(1)))
-        case "conv": return .tensor(try f.conv(x: try a.tensor(0), wConv: try a.tensor(1), bConv: try a.tensor(2)))
+            return { a in
+                let (loss, dx) = try f.lossCrossEntropySoftmax(x: try a.tensor(0), y: try a.tensor(1))
+                return .list([.double(loss), .tensor(dx)])
+            }
+        case "relu": return { a in .tensor(try f.relu(try a.tensor(0))) }
+        case "reluBackward": return { a in .tensor(try f.reluBackward(dlDy: try a.tensor(0), x: try a.tensor(1))) }
+        case "conv": return { a in .tensor(try f.conv(x: try a.tensor(0), wConv: try a.tensor(1), bConv: try a.tensor(2))) }
         case "convBackward":
-            let (dw, db) = try f.convBackward(dlDy: try a.tensor(0), x: try a.tensor(1), wConv: try a.tensor(2), bConv: try a.tensor(3))
-            return .list([.tensor(dw), .tensor(db)])
-        case "pool2x2": return .tensor(try f.pool2x2(try a.tensor(0)))
-        case "pool2x2Backward": return .tensor(try f.pool2x2Backward(dlDy: try a.tensor(0), x: try a.tensor(1)))
+            return { a in
+                let (dw, db) = try f.convBackward(dlDy: try a.tensor(0), x: try a.tensor(1), wConv: try a.tensor(2), bConv: try a.tensor(3))
+                return .list([.tensor(dw), .tensor(db)])
+            }
+        case "pool2x2": return { a in .tensor(try f.pool2x2(try a.tensor(0))) }
+        case "pool2x2Backward": return { a in .tensor(try f.pool2x2Backward(dlDy: try a.tensor(0), x: try a.tensor(1))) }
         default: return nil
         }
     }

@@ -28,6 +28,13 @@ extension Invocation {
         let kind = ObjectTable.kind(of: object)
         var sums = [Accumulator](repeating: Accumulator(), count: plan.outputs.count)
         var each = [[WireValue]](repeating: [], count: plan.outputs.count)
+        // Each step's call resolved once (hw5's functions directly; any other object by dispatch).
+        let calls: [([WireValue]) throws -> WireValue] = plan.steps.map { step in
+            if let functional = object as? FunctionalBox, let method = Self.functionalMethod(functional.functions, step.method) {
+                return { [table] inputs in try method(Arguments(values: inputs, table: table, method: step.method)) }
+            }
+            return { inputs in try dispatch(object, kind, step.method, inputs) }
+        }
         // Buffers reused across samples: a plan's calls are the training's hot loop.
         var results: [WireValue] = []
         results.reserveCapacity(plan.steps.count)
@@ -64,7 +71,7 @@ extension Invocation {
                 }
                 let result: WireValue
                 do {
-                    result = try dispatch(object, kind, step.method, inputs[index])
+                    result = try calls[index](inputs[index])
                 } catch let thrown as ThrownError where thrown.kind == .badCall {
                     throw thrown
                 } catch {
