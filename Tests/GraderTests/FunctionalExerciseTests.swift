@@ -61,6 +61,31 @@ import Testing
         #expect(result.artifacts?["w1"]?.shape == [30, 196])
     }
 
+    /// A `conv` that is a true convolution (the kernel flipped), with the `convBackward` that
+    /// matches it, trains as correlation does: the judge reads the orientation from the first
+    /// iteration and verifies every later one in it.
+    @Test func aTrueConvolutionTrainsInItsOwnOrientation() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convolution-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestSupport.repository + "/reference/Sources", toPath: folder + "/Sources")
+        let file = folder + "/Sources/Submission/Functional.swift"
+        let source = try String(contentsOfFile: file, encoding: .utf8)
+        let tap = "let wBase = ((u * kw + v) * c1 + channel) * c2"
+        #expect(source.components(separatedBy: tap).count == 3, "conv and convBackward each read the kernel once")
+        try source.replacingOccurrences(of: tap, with: "let wBase = (((kh - 1 - u) * kw + (kw - 1 - v)) * c1 + channel) * c2")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let build = try TestSupport.builder().build(submissionAt: folder, abiVersion: ExerciseKitABI.version)
+        var configuration = WorkerSupervisor.Configuration(executable: TestSupport.graderExecutable, libraryPath: build.libraryPath,
+                                                           checkTimeoutSeconds: 120, memoryMiB: 4096, cpuSeconds: 600)
+        configuration.dataDirectory = TestSupport.repository + "/rubric/data"
+        let supervisor = WorkerSupervisor(configuration: configuration)
+        let result = try supervisor.run(check: "trainCNN.train", seed: 0, timeoutSeconds: 300, parameters: ["iterations": 300, "threshold": 0.5])
+        #expect(result.status == .passed && result.message.contains("orientation: convolution (kernel flipped)"), "\(result.message)")
+        let refused = try supervisor.run(check: "trainCNN.train", seed: 0, timeoutSeconds: 300,
+                                         parameters: ["iterations": 300, "threshold": 0.5, "acceptConvolution": 0])
+        #expect(refused.status == .failed && refused.message.contains("the loss of the weights the grader sent"), "\(refused.message)")
+    }
+
     @Test func submittedWeightsWithAWrongShapeNameTheKey() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bad-weights-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -132,24 +132,25 @@ struct TrainingRun {
                 throw fail(CheckFailure(expected: "finite gradients", got: "NaN or inf in the gradient of \(parameters[bad].name) at iteration \(iteration + 1)",
                                         hint: "the weights diverged: check the gradients' signs"))
             }
-            // The orientation whose loss the student's functions computed (correlation first).
-            let orientation = flipped ?? (measures[false].map { Self.agrees(reported, $0) } == true ? false
-                                          : measures[true].map { Self.agrees(reported, $0) } == true ? true : false)
+            var slope = 0.0
+            for index in gradients.tensors.indices { slope += Self.dot(gradients.tensors[index], direction[index]) }
+            slope /= Double(indices.count)
+            // The orientation whose loss and gradient the student's functions computed (correlation
+            // first), read at the first iteration and kept; a mismatch says which half was wrong.
+            let candidates = flipped.map { [$0] } ?? measures.keys.sorted { !$0 && $1 }
+            let orientation = candidates.first { Self.agrees(reported, measures[$0]!) && Self.slopeAgrees(slope, measures[$0]!) } ?? candidates[0]
             let measure = measures[orientation]!
             if !Self.agrees(reported, measure) {
                 throw fail(CheckFailure(expected: "the loss of the weights the grader sent: \(Self.format(measure.loss)) on mini-batch \(iteration + 1)",
                                         got: "\(Self.format(reported)) from your functions",
                                         hint: "lossCrossEntropySoftmax must compute the loss of its input, and the forward functions (fc, relu\(model == .cnn ? ", conv, pool2x2" : "")) must use the weights they are given: run their groups' checks"))
             }
-            flipped = flipped ?? orientation
-            var slope = 0.0
-            for index in gradients.tensors.indices { slope += Self.dot(gradients.tensors[index], direction[index]) }
-            slope /= Double(indices.count)
-            guard abs(slope - measure.slope) <= Self.slopeTolerance * abs(measure.slope) + 1e-9 else {
+            guard Self.slopeAgrees(slope, measure) else {
                 throw fail(CheckFailure(expected: "the gradient of the loss at the weights the grader sent (iteration \(iteration + 1))",
                                         got: "a summed gradient whose derivative along a direction the grader chose is \(Self.format(slope)), where the loss's is \(Self.format(measure.slope))",
                                         hint: "the backward functions (fcBackward, reluBackward\(model == .cnn ? ", pool2x2Backward, convBackward" : "")) must return the derivatives of the forward functions at the inputs they are given: run their groups' checks"))
             }
+            flipped = orientation
             losses.append(measure.loss)
             let step = rate / Double(indices.count)
             for index in parameters.indices {
@@ -183,6 +184,10 @@ struct TrainingRun {
 
     static func agrees(_ reported: Double, _ measure: TrainingVerifier.Measure) -> Bool {
         measure.largestSampleLoss > comparableSampleLoss || abs(reported - measure.loss) <= lossTolerance * max(1, abs(measure.loss))
+    }
+
+    static func slopeAgrees(_ slope: Double, _ measure: TrainingVerifier.Measure) -> Bool {
+        abs(slope - measure.slope) <= slopeTolerance * abs(measure.slope) + 1e-9
     }
 
     static func dot(_ a: Tensor, _ b: Tensor) -> Double {
