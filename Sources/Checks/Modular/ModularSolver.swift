@@ -54,11 +54,10 @@ enum ModularSolver {
         }
     }
 
-    /// How closely the student's answers must agree with the judge's: the loss (below a sample
-    /// loss of 15, where a guarded log(p + ε) may legitimately differ), the gradients' derivative
+    /// How closely the student's answers must agree with the judge's: the loss as hw5's
+    /// (`TrainingRun.lossAgrees`), the gradients' derivative
     /// along the judge's direction (a central difference, step `probeStep` on a unit direction),
     /// and the update rules' nextW.
-    static let lossTolerance = 1e-2
     static let slopeTolerance = 2e-2, slopeFloor = 1e-6, probeStep = 1e-4
     static let updateTolerance = 1e-6
 
@@ -135,7 +134,7 @@ enum ModularSolver {
                                "NaN or inf: a softmax without the max shift, or an update rule of the wrong sign")
                 }
                 let here = measures.here
-                if here.largestSampleLoss <= TrainingRun.comparableSampleLoss, abs(reported - here.loss) > lossTolerance * max(1, abs(here.loss)) {
+                if !TrainingRun.lossAgrees(reported, loss: here.loss, largestSampleLoss: here.largestSampleLoss) {
                     throw fail("the loss of the parameters the grader set: \(TrainingRun.format(here.loss)) on this minibatch",
                                "\(TrainingRun.format(reported)) from loss(X, y)",
                                "loss(X, y) must compute the data loss of the network's current params plus 0.5·reg·ΣW²: run the network groups' checks")
