@@ -75,8 +75,9 @@ extension Invocation {
                 } catch let thrown as ThrownError where thrown.kind == .badCall {
                     throw thrown
                 } catch {
+                    // "not implemented" names its function already; anything else gets the call's name.
                     let thrown = ThrownError(error)
-                    throw ThrownError(kind: thrown.kind, message: "\(step.method) threw: \(thrown.message)")
+                    throw thrown.kind == .notImplemented ? thrown : ThrownError(kind: thrown.kind, message: "\(step.method) threw: \(thrown.message)")
                 }
                 if let shape = step.shape {
                     guard case .tensor(let tensor) = result, tensor.count == Tensor.elementCount(shape) else {
