@@ -71,7 +71,7 @@ public struct BatchRunner {
     /// groups without a reference, or a reference folder without sources (every student would get
     /// 0 and be told to fix *their* sources).
     public func referenceProblem() -> String? {
-        let differential = rubric.groups.filter { $0.differential == true }.map(\.name)
+        let differential = rubric.differentialGroups()
         guard let reference = options.referencePath else {
             return differential.isEmpty ? nil
                 : "the rubric's hidden groups \(differential.joined(separator: ", ")) compare with the reference: pass --reference PATH (e.g. --reference reference)"

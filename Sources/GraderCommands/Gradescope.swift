@@ -34,7 +34,7 @@ extension GraderCommand {
             let executable = ExerciseKitLocation.executablePath()
             let rubricPath = Rubric.resolve(rubric, executable: executable)
             let loaded = try CheckCatalog.loadRubric(from: rubricPath)
-            let differential = loaded.groups.filter { $0.differential == true }.map(\.name)
+            let differential = loaded.differentialGroups()
             if !differential.isEmpty && reference == nil {
                 throw ValidationError("--rubric \(rubric) compares with the reference (\(differential.joined(separator: ", "))): give --reference FOLDER")
             }

@@ -61,7 +61,7 @@ extension GraderCommand {
             // A TA's missing --reference is a wrong invocation: say so before anything is compiled
             // (not a "not gradable" submission after its build).
             if let rubric = try? common.loadRubric() {
-                let differential = rubric.groups.filter { $0.differential == true && (groups.isEmpty || groups.contains($0.name)) }.map(\.name)
+                let differential = rubric.differentialGroups(among: groups)
                 if !differential.isEmpty && reference == nil {
                     throw ValidationError("--rubric \(common.rubric ?? "exercise2") compares with the reference (\(differential.joined(separator: ", "))): give --reference FOLDER, the reference solution's folder")
                 }

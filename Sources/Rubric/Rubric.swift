@@ -135,6 +135,12 @@ public struct Rubric: Codable, Sendable, Equatable {
 
     /// The group named `name`, if the rubric has it.
     public func group(named name: String) -> Group? { groups.first { $0.name == name } }
+
+    /// The groups among `selected` (all, when empty) that compare with the reference: a run,
+    /// a batch or an autograder without `--reference` cannot grade them.
+    public func differentialGroups(among selected: [String] = []) -> [String] {
+        groups.filter { $0.differential == true && (selected.isEmpty || selected.contains($0.name)) }.map(\.name)
+    }
 }
 
 /// Why a rubric file could not be used.

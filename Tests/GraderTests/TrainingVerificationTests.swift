@@ -40,6 +40,17 @@ struct TrainingVerificationTests {
         }
     }
 
+    /// The oracle's mean cross-entropy of softmax(`scores`) over the samples of `data`.
+    static func meanLoss(_ data: MNIST, _ scores: (Tensor) -> Tensor) -> Double {
+        var total = 0.0
+        for index in 0..<data.count {
+            var target = Tensor(zeros: [10, 1])
+            target.scalars[Int(data.labels.scalars[index])] = 1
+            total += FunctionalOracle.crossEntropy(scores(data.column(index)), target)
+        }
+        return total / Double(max(1, data.count))
+    }
+
     /// Random parameters with non-zero biases (as after some training) and a direction.
     static func point(_ model: TrainingRun.Model, seed: UInt32) -> (p: [Tensor], v: [Tensor]) {
         RandomSource.shared.seed(seed)
@@ -59,7 +70,7 @@ struct TrainingVerificationTests {
             let (p, v) = Self.point(model, seed: 5)
             let verifier = TrainingVerifier(model: model, data: data)
             let measure = verifier.measure(Array(0..<6)[...], p, along: v)
-            let oracle = data.meanLoss { x in
+            let oracle = Self.meanLoss(data) { x in
                 model == .mlp ? FunctionalOracle.scoresMLP(x, w1: p[0], b1: p[1], w2: p[2], b2: p[3])
                               : FunctionalOracle.scoresCNN(x, wConv: p[0], bConv: p[1], wFC: p[2], bFC: p[3])
             }

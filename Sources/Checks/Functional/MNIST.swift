@@ -36,25 +36,6 @@ struct MNIST {
         return data
     }
 
-    /// The first `n` samples (or all, when there are fewer).
-    func prefix(_ n: Int) -> MNIST {
-        let (total, kept) = (count, min(n, count))
-        var scalars = [Double](repeating: 0, count: 196 * kept)
-        for feature in 0..<196 { for sample in 0..<kept { scalars[feature * kept + sample] = images.scalars[feature * total + sample] } }
-        return MNIST(images: Tensor(shape: [196, kept], scalars: scalars), labels: Tensor(shape: [1, kept], scalars: Array(labels.scalars.prefix(kept))))
-    }
-
-    /// The mean cross-entropy of softmax(`scores`) over the samples (the oracle's, log-sum-exp).
-    func meanLoss(_ scores: (Tensor) throws -> Tensor) rethrows -> Double {
-        var total = 0.0
-        for index in 0..<count {
-            var target = Tensor(zeros: [10, 1])
-            target.scalars[Int(labels.scalars[index])] = 1
-            total += FunctionalOracle.crossEntropy(try scores(column(index)), target)
-        }
-        return total / Double(max(1, count))
-    }
-
     /// The fraction of test images whose predicted class is the label.
     func accuracy(_ predict: (Tensor) throws -> Int) rethrows -> Double {
         var correct = 0
