@@ -15,11 +15,21 @@ public enum CheckCatalog {
         ActivationChecks.softMax,
         ActivationChecks.crossEntropy,
         SoftConvChecks.group,
-    ] + FunctionalChecks.groups + TrainingChecks.groups + DifferentialProbes.groups + ModularChecks.groups
-        + [ModularProbes.group, ProtocolBenchmark.group]
+    ] + FunctionalChecks.groups + TrainingChecks.groups + ModularChecks.groups + [ProtocolBenchmark.group]
+        + (harnessOracles?.differentialGroups ?? [])
 
-    /// The groups that compare a submission's outputs with the reference's (hidden probes).
-    public static let differentialGroups: [String] = DifferentialProbes.groups.map(\.name) + [ModularProbes.group.name]
+    /// The groups that compare a submission's outputs with the reference's (hidden probes; none
+    /// in a student's kit).
+    public static let differentialGroups: [String] = (harnessOracles?.differentialGroups ?? []).map(\.name)
+
+    /// The groups that train a network: they ask the harness's implementation nothing a kit
+    /// could record (the judge verifies and scores with it live).
+    public static let trainingGroups: [String] = TrainingChecks.groups.map(\.name)
+        + [ModularTrainingChecks.overfitSmallData, ModularTrainingChecks.convNetOverfit, ModularTrainingChecks.convNetTrain].map(\.name)
+
+    /// Whether this grader holds the harness's implementation (false in a student's kit, whose
+    /// public checks answer from recorded cases and whose trainings are not verified).
+    public static var hasOracles: Bool { harnessOracles != nil }
 
     /// The group named `name`.
     public static func group(named name: String) -> CheckGroup? {

@@ -20,6 +20,10 @@ extension CheckCatalog {
         "trainCNN": ["mnist14/mnist_train.npz", "mnist14/mnist_test.npz"],
         "submittedMLP": ["mnist14/mnist_test.npz"],
         "submittedCNN": ["mnist14/mnist_test.npz"],
+        // The modular trainings: overfitting reads training images, convNetTrain both splits.
+        "overfitSmallData": ["mnist14/mnist_train.npz"],
+        "convNetOverfit": ["mnist14/mnist_train.npz"],
+        "convNetTrain": ["mnist14/mnist_train.npz", "mnist14/mnist_test.npz"],
     ]
 
     /// The data files (relative to the data folder) group `name` reads.

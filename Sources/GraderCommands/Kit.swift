@@ -15,8 +15,11 @@ extension GraderCommand {
             The kit holds the skeleton as a package that builds where the kit is unpacked, the \
             grader's sources (students build it once: the same compiler then builds ExerciseKit \
             and their code), the public rubric and the data its checks read, and a README with \
-            the two commands. It holds nothing of reference/, no hidden rubric and no sample \
-            submission: a student learns only what the public checks state.
+            the two commands. It holds nothing of reference/, no hidden rubric, no sample \
+            submission, and none of the harness's own implementation (Sources/Checks/Oracles): \
+            the public checks' expected values are recorded into the kit by grading the \
+            reference (rubric/data/recorded/cases.bin), and its trainings run unverified, scored \
+            with the student's own functions.
 
             Exit codes: 0 written; 1 the kit could not be written (the message says why); 64 bad \
             arguments (a hidden rubric is refused).
@@ -30,6 +33,9 @@ extension GraderCommand {
 
         @Option(help: "Also write the kit as this zip file.")
         var zip: String?
+
+        @Option(help: "The reference whose graded run records the public checks' expected values (default: this checkout's reference/).")
+        var reference: String?
 
         func validate() throws {
             if let problem = OutputFolder.fileInTheWay(out, option: "--out") { throw problem }
@@ -49,9 +55,15 @@ extension GraderCommand {
                 throw HarnessFailure("--out \(out) is not empty: give a new or empty folder (the kit is written whole)")
             }
             let name = URL(fileURLWithPath: rubricPath).deletingPathExtension().lastPathComponent
+            let referencePath = reference ?? "\(source)/reference"
+            guard FileManager.default.fileExists(atPath: "\(referencePath)/Package.swift") else {
+                throw HarnessFailure("--reference \(referencePath) is not a submission package (no Package.swift): the kit records its public checks' answers from the reference; give its folder")
+            }
             do {
-                try GraderSources.copyHarness(from: source, to: out)
+                try GraderSources.copyHarness(from: source, to: out, withoutOracles: true)
                 try GraderSources.copyRubric(loaded, file: rubricPath, named: name, from: source, to: out)
+                try Self.recordCases(rubricPath: rubricPath, rubric: loaded, reference: referencePath, executable: executable,
+                                     into: "\(out)/rubric/data/\(KitCases.fileName)")
                 try GraderSources.copy("\(source)/submissions/skeleton", to: "\(out)/skeleton")
                 try GraderSources.rewrite("\(out)/skeleton/Package.swift", replacing: "../../ExerciseKit", with: "../ExerciseKit")
                 try AtomicFile.write(Self.readme(loaded, rubricName: name), to: "\(out)/README.md")
@@ -64,6 +76,39 @@ extension GraderCommand {
                 try GraderSources.zip(folder: out, into: zip, root: URL(fileURLWithPath: out).lastPathComponent)
             }
             print("Kit for \(loaded.title) written to \(out)\(zip.map { " and \($0)" } ?? ""): skeleton/, the grader's sources, rubric/\(name).json and its data, README.md")
+        }
+
+        /// Grades the reference with the public rubric in a grader that records every answer its
+        /// checks get from the harness's implementation, and writes them, merged, to `path`. The
+        /// trainings are left out: they ask nothing a kit could use.
+        static func recordCases(rubricPath: String, rubric: Rubric, reference: String, executable: String, into path: String) throws {
+            let fileManager = FileManager.default
+            try fileManager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let raw = path + ".partial"
+            try? fileManager.removeItem(atPath: raw)
+            defer { try? fileManager.removeItem(atPath: raw) }
+            let groups = rubric.groups.map(\.name).filter { !CheckCatalog.trainingGroups.contains($0) }
+            if !groups.isEmpty {
+                let reports = fileManager.temporaryDirectory.appendingPathComponent("grader-kit-\(getpid())").path
+                defer { try? fileManager.removeItem(atPath: reports) }
+                let process = try ChildProcess(arguments: [executable, "run", "--no-sandbox", "--rubric", rubricPath, "--report-dir", reports]
+                                                   + groups.flatMap { ["--group", $0] } + [reference],
+                                               environment: ["GRADER_RECORD_CASES": raw])
+                FileHandle.standardError.write(Data("Recording the public checks' answers: grading \(reference) with \(groups.count) groups of \(rubricPath)…\n".utf8))
+                process.closeInput()
+                _ = process.drainAll(until: .distantFuture)
+                let output = process.remainingOutput()
+                let ended = process.wait()
+                guard ended.exitCode == 0, !output.contains("FAIL") else {
+                    let lines = output.split(separator: "\n").filter { $0.contains("FAIL") || $0.contains("error") }.prefix(5)
+                    throw HarnessFailure("the reference \(reference) does not pass the public checks of \(rubricPath) (\(ended.description)\(lines.isEmpty ? "" : ": " + lines.joined(separator: "; "))): its answers would be wrong, so no kit was written; fix the reference or the rubric")
+                }
+            }
+            let recorded = fileManager.contents(atPath: raw) ?? Data()
+            guard let merged = KitCases.merged(recorded) else {
+                throw HarnessFailure("the recorded cases in \(raw) are damaged: rerun `grader kit`")
+            }
+            try AtomicFile.write(merged, to: path)
         }
 
         static func readme(_ rubric: Rubric, rubricName: String) -> String {
@@ -130,9 +175,24 @@ enum GraderSources {
         return root
     }
 
+    /// The harness's own implementation of the exercises, which a student's kit leaves out.
+    static let oraclesFolder = "Sources/Checks/Oracles"
+
     /// What the grader needs to build: its sources, ExerciseKit, and a manifest without the tests.
-    static func copyHarness(from source: String, to target: String) throws {
-        try copy("\(source)/Sources", to: "\(target)/Sources")
+    /// `withoutOracles` (a student's kit): without `oraclesFolder`, and a file saying so in its place.
+    static func copyHarness(from source: String, to target: String, withoutOracles: Bool = false) throws {
+        try copy("\(source)/Sources", to: "\(target)/Sources", leavingOut: withoutOracles ? ["\(source)/\(oraclesFolder)"] : [])
+        if withoutOracles {
+            try AtomicFile.write("""
+                // Written by `grader kit`: this is a student's kit. The harness's implementation of the
+                // exercises (Sources/Checks/Oracles in the course's grader) is not here. The public checks
+                // read their expected values from rubric/data/\(KitCases.fileName), recorded from the
+                // reference when the kit was built; the trainings run without the judge's verification and
+                // are scored with your own functions. The course grades with the full grader.
+                let harnessOracles: (any HarnessOracles)? = nil
+
+                """, to: "\(target)/Sources/Checks/Support/KitWithoutOracles.swift")
+        }
         try copy("\(source)/ExerciseKit", to: "\(target)/ExerciseKit")
         let manifest = try String(contentsOfFile: "\(source)/Package.swift", encoding: .utf8)
         guard let begin = manifest.range(of: "        // MARK: Tests\n"), let end = manifest.range(of: "    ]\n)", range: begin.upperBound..<manifest.endIndex) else {
@@ -162,15 +222,16 @@ enum GraderSources {
         }
     }
 
-    /// Copies a tree without build products or editor state.
-    static func copy(_ source: String, to target: String) throws {
+    /// Copies a tree without build products or editor state (nor the folders `leavingOut`).
+    static func copy(_ source: String, to target: String, leavingOut: [String] = []) throws {
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: target, withIntermediateDirectories: true)
-        for entry in try fileManager.contentsOfDirectory(atPath: source).sorted() where ![".build", ".swiftpm", "Package.resolved", ".DS_Store"].contains(entry) {
+        for entry in try fileManager.contentsOfDirectory(atPath: source).sorted() where ![".build", ".swiftpm", "Package.resolved", ".DS_Store"].contains(entry)
+            && !leavingOut.contains("\(source)/\(entry)") {
             var isDirectory: ObjCBool = false
             fileManager.fileExists(atPath: "\(source)/\(entry)", isDirectory: &isDirectory)
             if isDirectory.boolValue {
-                try copy("\(source)/\(entry)", to: "\(target)/\(entry)")
+                try copy("\(source)/\(entry)", to: "\(target)/\(entry)", leavingOut: leavingOut)
             } else {
                 try fileManager.copyItem(atPath: "\(source)/\(entry)", toPath: "\(target)/\(entry)")
             }

@@ -103,6 +103,7 @@ public enum JudgeLoop {
             (status, message) = (.failed, "the submission threw \(error)")
         }
         connection.endCheck()
+        do { try KitCases.appendRecorded() } catch { (status, message) = (.errored, "\(error)") }
         if let fatal = connection.fatal {
             (status, message) = (.errored, fatal)
         } else if !connection.quietFailures.isEmpty {

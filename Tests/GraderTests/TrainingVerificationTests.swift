@@ -100,7 +100,7 @@ struct TrainingVerificationTests {
         #expect(zip(fcScores, fcOracle).allSatisfy { abs($0 - $1) < 1e-10 } && fcScores.count == fcOracle.count)
         let y = [1, 0, 9, 3, 3]
         let measured = ModularVerifier.measure(x, y, conv, .threeLayerConvNet, reg: 0.1).loss
-        let expected = ModularOracle.softmaxLoss(ModularOracle.convNetScores(x, conv), y).loss + ModularOracle.regularization(conv, reg: 0.1)
+        let expected = ModularOracle.softmaxLoss(ModularOracle.convNetScores(x, conv), y).loss + CheckMath.regularization(conv, reg: 0.1)
         #expect(abs(measured - expected) < 1e-10)
     }
 }

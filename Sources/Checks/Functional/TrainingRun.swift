@@ -9,6 +9,8 @@ import RemoteObjects
 /// every sample's forward and backward pass, summed. Each answer is verified before it is used
 /// (`TrainingVerifier`): the loss against the judge's own, the summed gradient along a direction
 /// the student cannot know. So the trained weights are the student's functions' work or nothing.
+/// A student's kit has no verifier (`harnessOracles` is nil): there the loop trusts the answers,
+/// which only the student's own checks read.
 struct TrainingRun {
     enum Model: String { case mlp, cnn }
 
@@ -92,7 +94,7 @@ struct TrainingRun {
                 model == .cnn && index == 1 ? Tensor(zeros: shape) : random.normal(shape: shape)
             }
         }
-        let verifier = TrainingVerifier(model: model, data: data)
+        let verifier = harnessOracles?.trainingVerifier(model, data)
         let plan = Self.plan(model)
         var losses: [Double] = []
         losses.reserveCapacity(iterations)
@@ -108,14 +110,15 @@ struct TrainingRun {
             let current = parameters.map(\.tensor)
             let sign = random.uniform() < 0.5 ? -1.0 : 1.0
             let direction = directions[random.integer(below: directions.count)].map { $0 * sign }
-            var measures: [Bool: TrainingVerifier.Measure] = [:]
+            var measures: [Bool: TrainingMeasure] = [:]
             let reply: [WireValue]
             do {
                 reply = try evaluator.evaluate(plan, shared: current.map(WireValue.tensor), samples: .stored(store: store, indices: Array(indices))) {
                     // The judge's own measure, computed while the worker computes the student's.
+                    guard let verifier else { return }
                     for orientation in flipped.map({ [$0] }) ?? (acceptConvolution && model == .cnn ? [false, true] : [false]) {
-                        measures[orientation] = verifier.measure(indices, orientation ? Self.flippingKernel(current) : current,
-                                                                 along: orientation ? Self.flippingKernel(direction) : direction)
+                        measures[orientation] = verifier(indices, orientation ? Self.flippingKernel(current) : current,
+                                                         orientation ? Self.flippingKernel(direction) : direction)
                     }
                 }
             } catch let thrown as ThrownError {
@@ -133,25 +136,29 @@ struct TrainingRun {
                                         hint: "the weights diverged: check the gradients' signs"))
             }
             var slope = 0.0
-            for index in gradients.tensors.indices { slope += Self.dot(gradients.tensors[index], direction[index]) }
+            for index in gradients.tensors.indices { slope += CheckMath.dot(gradients.tensors[index], direction[index]) }
             slope /= Double(indices.count)
-            // The orientation whose loss and gradient the student's functions computed (correlation
-            // first), read at the first iteration and kept; a mismatch says which half was wrong.
-            let candidates = flipped.map { [$0] } ?? measures.keys.sorted { !$0 && $1 }
-            let orientation = candidates.first { Self.agrees(reported, measures[$0]!) && Self.slopeAgrees(slope, measures[$0]!) } ?? candidates[0]
-            let measure = measures[orientation]!
-            if !Self.agrees(reported, measure) {
-                throw fail(CheckFailure(expected: "the loss of the weights the grader sent: \(Self.format(measure.loss)) on mini-batch \(iteration + 1)",
-                                        got: "\(Self.format(reported)) from your functions",
-                                        hint: "lossCrossEntropySoftmax must compute the loss of its input, and the forward functions (fc, relu\(model == .cnn ? ", conv, pool2x2" : "")) must use the weights they are given: run their groups' checks"))
+            if verifier == nil {
+                losses.append(reported)
+            } else {
+                // The orientation whose loss and gradient the student's functions computed (correlation
+                // first), read at the first iteration and kept; a mismatch says which half was wrong.
+                let candidates = flipped.map { [$0] } ?? measures.keys.sorted { !$0 && $1 }
+                let orientation = candidates.first { Self.agrees(reported, measures[$0]!) && Self.slopeAgrees(slope, measures[$0]!) } ?? candidates[0]
+                let measure = measures[orientation]!
+                if !Self.agrees(reported, measure) {
+                    throw fail(CheckFailure(expected: "the loss of the weights the grader sent: \(Self.format(measure.loss)) on mini-batch \(iteration + 1)",
+                                            got: "\(Self.format(reported)) from your functions",
+                                            hint: "lossCrossEntropySoftmax must compute the loss of its input, and the forward functions (fc, relu\(model == .cnn ? ", conv, pool2x2" : "")) must use the weights they are given: run their groups' checks"))
+                }
+                guard Self.slopeAgrees(slope, measure) else {
+                    throw fail(CheckFailure(expected: "the gradient of the loss at the weights the grader sent (iteration \(iteration + 1))",
+                                            got: "a summed gradient whose derivative along a direction the grader chose is \(Self.format(slope)), where the loss's is \(Self.format(measure.slope))",
+                                            hint: "the backward functions (fcBackward, reluBackward\(model == .cnn ? ", pool2x2Backward, convBackward" : "")) must return the derivatives of the forward functions at the inputs they are given: run their groups' checks"))
+                }
+                flipped = orientation
+                losses.append(measure.loss)
             }
-            guard Self.slopeAgrees(slope, measure) else {
-                throw fail(CheckFailure(expected: "the gradient of the loss at the weights the grader sent (iteration \(iteration + 1))",
-                                        got: "a summed gradient whose derivative along a direction the grader chose is \(Self.format(slope)), where the loss's is \(Self.format(measure.slope))",
-                                        hint: "the backward functions (fcBackward, reluBackward\(model == .cnn ? ", pool2x2Backward, convBackward" : "")) must return the derivatives of the forward functions at the inputs they are given: run their groups' checks"))
-            }
-            flipped = orientation
-            losses.append(measure.loss)
             let step = rate / Double(indices.count)
             for index in parameters.indices {
                 gradients.tensors[index].scalars.withUnsafeBufferPointer { g in
@@ -163,6 +170,34 @@ struct TrainingRun {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return Outcome(parameters: parameters, losses: losses, seconds: seconds, flippedKernel: flipped == true)
+    }
+
+    /// The first half of `plan(model)`: every sample's 10 class scores from the student's functions.
+    static func scoresPlan(_ model: Model) -> CallPlan {
+        let last = model == .mlp ? 2 : 5
+        return CallPlan(steps: Array(plan(model).steps[0...last]), outputs: [.init(.result(step: last, component: nil), .each)])
+    }
+
+    /// The class the student's functions predict at parameters `p` for every sample of `data`
+    /// (a kit's inference: the grader's own never runs student code).
+    static func studentPredictions(_ evaluator: any PlanEvaluating, _ model: Model, _ p: [Tensor], on data: MNIST) throws -> [Int] {
+        let store = try evaluator.store((0..<data.count).map { [.tensor(data.column($0))] })
+        var predictions: [Int] = []
+        for start in stride(from: 0, to: data.count, by: 250) {
+            let indices = Array(start..<min(data.count, start + 250))
+            let reply = try evaluator.evaluate(scoresPlan(model), shared: p.map(WireValue.tensor), samples: .stored(store: store, indices: indices)) {}
+            guard reply.count == 1, case .list(let scores) = reply[0], scores.count == indices.count else {
+                throw CheckFailure(expected: "class scores for \(indices.count) test images", got: "\(reply)".prefix(120).description,
+                                   hint: "fc returns an n×1 column: keep the contracts' types")
+            }
+            for score in scores {
+                guard case .tensor(let s) = score, s.count == 10 else {
+                    throw CheckFailure(expected: "10 class scores per image", got: "\(score)".prefix(120).description, hint: "the last fc returns 10×1")
+                }
+                predictions.append(s.argmax())
+            }
+        }
+        return predictions
     }
 
     /// The reply's loss sum and gradient sums, of the parameters' shapes.
@@ -182,7 +217,7 @@ struct TrainingRun {
         return (loss, tensors)
     }
 
-    static func agrees(_ reported: Double, _ measure: TrainingVerifier.Measure) -> Bool {
+    static func agrees(_ reported: Double, _ measure: TrainingMeasure) -> Bool {
         lossAgrees(reported, loss: measure.loss, largestSampleLoss: measure.largestSampleLoss)
     }
 
@@ -191,17 +226,13 @@ struct TrainingRun {
         largestSampleLoss > comparableSampleLoss || abs(reported - loss) <= lossTolerance * max(1, abs(loss))
     }
 
-    static func slopeAgrees(_ slope: Double, _ measure: TrainingVerifier.Measure) -> Bool {
+    static func slopeAgrees(_ slope: Double, _ measure: TrainingMeasure) -> Bool {
         abs(slope - measure.slope) <= slopeTolerance * abs(measure.slope) + 1e-9
-    }
-
-    static func dot(_ a: Tensor, _ b: Tensor) -> Double {
-        a.scalars.withUnsafeBufferPointer { a in b.scalars.withUnsafeBufferPointer { b in TrainingVerifier.dot(a.baseAddress!, b.baseAddress!, a.count) } }
     }
 
     static func flippingKernel(_ p: [Tensor]) -> [Tensor] {
         var result = p
-        result[0] = FunctionalOracle.flipped(p[0])
+        result[0] = CheckMath.flipped(p[0])
         return result
     }
 

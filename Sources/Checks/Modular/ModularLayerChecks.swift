@@ -36,16 +36,16 @@ enum ModularLayerChecks {
 
     static let affineForward = CheckGroup(name: "affineForward", smallInputs: true, checks: [
         Check("linspace", "the notebook's case: x (2, 4, 5, 6), w (120, 3), b (3) from linspace; out (2, 3) within 1e-9") { registry in
-            let x = ModularOracle.linspace(-0.1, 0.5, [2, 4, 5, 6])
-            let (w, b) = (ModularOracle.linspace(-0.2, 0.3, [120, 3]), ModularOracle.linspace(-0.3, 0.1, [3]))
+            let x = CheckMath.linspace(-0.1, 0.5, [2, 4, 5, 6])
+            let (w, b) = (CheckMath.linspace(-0.2, 0.3, [120, 3]), CheckMath.linspace(-0.3, 0.1, [3]))
             let (out, _) = try ModularClient.of(registry).affineForward(x, w, b)
-            try expectRelative(out, ModularOracle.affine(x.reshaped([2, 120]), w, b), below: 1e-9, what: "affineForward's out",
+            try expectRelative(out, Oracle.tensor(.affine(x.reshaped([2, 120]), w, b)), below: 1e-9, what: "affineForward's out",
                                hint: "reshape x to (N, D) row-major, then x·w + b (b added to every row)")
         },
         Check("flatInput", "x already (N, D) = (7, 4), w (4, 6): out (7, 6)") { registry in
             let (x, w, b) = (normal([7, 4]), normal([4, 6]), normal([6]))
             let (out, _) = try ModularClient.of(registry).affineForward(x, w, b)
-            try expectRelative(out, ModularOracle.affine(x, w, b), below: 1e-9, what: "affineForward's out",
+            try expectRelative(out, Oracle.tensor(.affine(x, w, b)), below: 1e-9, what: "affineForward's out",
                                hint: "D is the product of x's shape after the first axis; for a 2-d x it is x's second axis")
         },
     ])
@@ -57,11 +57,11 @@ enum ModularLayerChecks {
             let (_, cache) = try modular.affineForward(x, w, b)
             let (dx, dw, db) = try modular.affineBackward(dout, cache)
             let flat = { (x: Tensor) in x.reshaped([10, 6]) }
-            try expectRelative(dx, ModularOracle.numericGradient(x, dout) { ModularOracle.affine(flat($0), w, b) }, below: 1e-8, floor: 1e-3,
+            try expectRelative(dx, Oracle.gradient(x, dout, inputs: [w, b]) { try Oracle.tensor(.affine(flat($0), w, b)) }, below: 1e-8, floor: 1e-3,
                                what: "dx", hint: "dx = dout·wᵀ, reshaped to x's shape (N, d1, …, dk)")
-            try expectRelative(dw, ModularOracle.numericGradient(w, dout) { ModularOracle.affine(flat(x), $0, b) }, below: 1e-8, floor: 1e-3,
+            try expectRelative(dw, Oracle.gradient(w, dout, inputs: [x, b]) { try Oracle.tensor(.affine(flat(x), $0, b)) }, below: 1e-8, floor: 1e-3,
                                what: "dw", hint: "dw = xᵀ·dout with x reshaped to (N, D)")
-            try expectRelative(db, ModularOracle.numericGradient(b, dout) { ModularOracle.affine(flat(x), w, $0) }, below: 1e-8, floor: 1e-3,
+            try expectRelative(db, Oracle.gradient(b, dout, inputs: [x, w]) { try Oracle.tensor(.affine(flat(x), w, $0)) }, below: 1e-8, floor: 1e-3,
                                what: "db", hint: "db sums dout over the batch (axis 0)")
         },
     ])
@@ -70,16 +70,16 @@ enum ModularLayerChecks {
 
     static let reluLayer = CheckGroup(name: "reluLayer", smallInputs: true, checks: [
         Check("forward", "linspace(−0.5, 0.5) of (3, 4): negatives become 0") { registry in
-            let x = ModularOracle.linspace(-0.5, 0.5, [3, 4])
+            let x = CheckMath.linspace(-0.5, 0.5, [3, 4])
             let (out, _) = try ModularClient.of(registry).reluForward(x)
-            try expectRelative(out, ModularOracle.relu(x), below: 1e-9, what: "reluForward's out", hint: "out = max(0, x), element-wise")
+            try expectRelative(out, Oracle.tensor(.relu(x)), below: 1e-9, what: "reluForward's out", hint: "out = max(0, x), element-wise")
         },
         Check("backward", "x (10, 10): dx against numeric gradients within 1e-8") { registry in
             let (x, dout) = (awayFromZero([10, 10]), normal([10, 10]))
             let modular = try ModularClient.of(registry)
             let (_, cache) = try modular.reluForward(x)
             let dx = try modular.reluBackward(dout, cache)
-            try expectRelative(dx, ModularOracle.numericGradient(x, dout) { ModularOracle.relu($0) }, below: 1e-8, floor: 1e-3, what: "dx",
+            try expectRelative(dx, Oracle.gradient(x, dout) { try Oracle.tensor(.relu($0)) }, below: 1e-8, floor: 1e-3, what: "dx",
                                hint: "dx = dout where x > 0, 0 elsewhere (use the cached x, not the output's sign of dout)")
         },
         Check("zeroInput", "x = 0 passes no gradient (the subgradient the assignment uses)") { registry in
@@ -97,17 +97,17 @@ enum ModularLayerChecks {
             let (x, w, dout) = (normal([2, 3, 4]), normal([12, 10]), normal([2, 10]))
             // b moves every pre-activation at least 0.01 from the ReLU's kink.
             var b = normal([10])
-            let a = ModularOracle.affine(x.reshaped([2, 12]), w, b)
+            let a = try Oracle.tensor(.affine(x.reshaped([2, 12]), w, b))
             for column in 0..<10 where (0..<2).contains(where: { abs(a[$0, column]) < 0.01 }) { b.scalars[column] += 0.05 }
             let modular = try ModularClient.of(registry)
             let (out, cache) = try modular.affineReluForward(x, w, b)
-            let f = { (x: Tensor, w: Tensor, b: Tensor) in ModularOracle.relu(ModularOracle.affine(x.reshaped([2, 12]), w, b)) }
-            try expectRelative(out, f(x, w, b), below: 1e-9, what: "affineReluForward's out", hint: "out = relu(affineForward(x, w, b))")
+            let f = { (x: Tensor, w: Tensor, b: Tensor) in try Oracle.tensor(.relu(Oracle.tensor(.affine(x.reshaped([2, 12]), w, b)))) }
+            try expectRelative(out, try f(x, w, b), below: 1e-9, what: "affineReluForward's out", hint: "out = relu(affineForward(x, w, b))")
             let (dx, dw, db) = try modular.affineReluBackward(dout, cache)
-            try expectRelative(dx, ModularOracle.numericGradient(x, dout) { f($0, w, b) }, below: 1e-8, floor: 1e-3, what: "dx",
+            try expectRelative(dx, Oracle.gradient(x, dout, inputs: [w, b]) { try f($0, w, b) }, below: 1e-8, floor: 1e-3, what: "dx",
                                hint: "reluBackward first, then affineBackward, each with its own cache")
-            try expectRelative(dw, ModularOracle.numericGradient(w, dout) { f(x, $0, b) }, below: 1e-8, floor: 1e-3, what: "dw", hint: "")
-            try expectRelative(db, ModularOracle.numericGradient(b, dout) { f(x, w, $0) }, below: 1e-8, floor: 1e-3, what: "db", hint: "")
+            try expectRelative(dw, Oracle.gradient(w, dout, inputs: [x, b]) { try f(x, $0, b) }, below: 1e-8, floor: 1e-3, what: "dw", hint: "")
+            try expectRelative(db, Oracle.gradient(b, dout, inputs: [x, w]) { try f(x, w, $0) }, below: 1e-8, floor: 1e-3, what: "db", hint: "")
         },
     ])
 
@@ -179,10 +179,10 @@ enum ModularLayerChecks {
 
     static let convForwardNaive = CheckGroup(name: "convForwardNaive", smallInputs: true, checks: [
         Check("linspace", "the notebook's case: x (2, 3, 4, 4), w (3, 3, 4, 4), stride 2, pad 1: out (2, 3, 2, 2) within 1e-8") { registry in
-            let (x, w) = (ModularOracle.linspace(-0.1, 0.5, [2, 3, 4, 4]), ModularOracle.linspace(-0.2, 0.3, [3, 3, 4, 4]))
-            let b = ModularOracle.linspace(-0.1, 0.2, [3])
+            let (x, w) = (CheckMath.linspace(-0.1, 0.5, [2, 3, 4, 4]), CheckMath.linspace(-0.2, 0.3, [3, 3, 4, 4]))
+            let b = CheckMath.linspace(-0.1, 0.2, [3])
             let (out, _) = try ModularClient.of(registry).convForwardNaive(x, w, b, ConvParameters(stride: 2, pad: 1))
-            try expectRelative(out, ModularOracle.conv(x, w, b, stride: 2, pad: 1), below: 1e-8, what: "convForwardNaive's out",
+            try expectRelative(out, Oracle.tensor(.conv(x, w, b, stride: 2, pad: 1)), below: 1e-8, what: "convForwardNaive's out",
                                hint: "H′ = 1 + (H + 2·pad − HH)/stride; zero-pad every side; correlate (do not flip w); add b per filter")
         },
         Check("asymmetric", "x (2, 2, 7, 5), w (3, 2, 3, 2), stride 1, pad 0 and stride 3, pad 2") { registry in
@@ -190,7 +190,7 @@ enum ModularLayerChecks {
             let modular = try ModularClient.of(registry)
             for (stride, pad) in [(1, 0), (3, 2)] {
                 let (out, _) = try modular.convForwardNaive(x, w, b, ConvParameters(stride: stride, pad: pad))
-                try expectRelative(out, ModularOracle.conv(x, w, b, stride: stride, pad: pad), below: 1e-8,
+                try expectRelative(out, Oracle.tensor(.conv(x, w, b, stride: stride, pad: pad)), below: 1e-8,
                                    what: "convForwardNaive's out (stride \(stride), pad \(pad))",
                                    hint: "height and width use their own kernel sizes HH and WW")
             }
@@ -198,7 +198,7 @@ enum ModularLayerChecks {
         Check("kernelFillsThePaddedInput", "x (1, 2, 3, 2), w (2, 2, 5, 4), pad 1: the kernel exactly covers the padded input, out (1, 2, 1, 1)") { registry in
             let (x, w, b) = (normal([1, 2, 3, 2]), normal([2, 2, 5, 4]), normal([2]))
             let (out, _) = try ModularClient.of(registry).convForwardNaive(x, w, b, ConvParameters(stride: 1, pad: 1))
-            try expectRelative(out, ModularOracle.conv(x, w, b, stride: 1, pad: 1), below: 1e-8, what: "convForwardNaive's out",
+            try expectRelative(out, Oracle.tensor(.conv(x, w, b, stride: 1, pad: 1)), below: 1e-8, what: "convForwardNaive's out",
                                hint: "a kernel as large as the padded input is valid (H + 2·pad = HH gives H′ = 1)")
         },
     ])
@@ -214,30 +214,30 @@ enum ModularLayerChecks {
 
     static func convGradients(_ registry: SubmissionRegistry, x: Tensor, w: Tensor, stride: Int, pad: Int) throws {
         let b = normal([w.shape[0]])
-        let reference = ModularOracle.conv(x, w, b, stride: stride, pad: pad)
+        let reference = try Oracle.tensor(.conv(x, w, b, stride: stride, pad: pad))
         let dout = normal(reference.shape)
         let modular = try ModularClient.of(registry)
         let (_, cache) = try modular.convForwardNaive(x, w, b, ConvParameters(stride: stride, pad: pad))
         let (dx, dw, db) = try modular.convBackwardNaive(dout, cache)
-        try expectRelative(dx, ModularOracle.numericGradient(x, dout) { ModularOracle.conv($0, w, b, stride: stride, pad: pad) }, below: 1e-8, floor: 1e-3,
+        try expectRelative(dx, Oracle.gradient(x, dout, inputs: [w, b], numbers: [Double(stride), Double(pad)]) { try Oracle.tensor(.conv($0, w, b, stride: stride, pad: pad)) }, below: 1e-8, floor: 1e-3,
                            what: "dx", hint: "each output's gradient flows back to the input pixels of its window (skip the padding)")
-        try expectRelative(dw, ModularOracle.numericGradient(w, dout) { ModularOracle.conv(x, $0, b, stride: stride, pad: pad) }, below: 1e-8, floor: 1e-3,
+        try expectRelative(dw, Oracle.gradient(w, dout, inputs: [x, b], numbers: [Double(stride), Double(pad)]) { try Oracle.tensor(.conv(x, $0, b, stride: stride, pad: pad)) }, below: 1e-8, floor: 1e-3,
                            what: "dw", hint: "dw[f] sums dout[n, f, i, j] · the window of x at (i·stride, j·stride)")
-        try expectRelative(db, ModularOracle.numericGradient(b, dout) { ModularOracle.conv(x, w, $0, stride: stride, pad: pad) }, below: 1e-8, floor: 1e-3,
+        try expectRelative(db, Oracle.gradient(b, dout, inputs: [x, w], numbers: [Double(stride), Double(pad)]) { try Oracle.tensor(.conv(x, w, $0, stride: stride, pad: pad)) }, below: 1e-8, floor: 1e-3,
                            what: "db", hint: "db[f] sums dout over n, i, j")
     }
 
     static let maxPoolForwardNaive = CheckGroup(name: "maxPoolForwardNaive", smallInputs: true, checks: [
         Check("linspace", "the notebook's case: x (2, 3, 4, 4) from linspace, 2×2, stride 2") { registry in
-            let x = ModularOracle.linspace(-0.3, 0.4, [2, 3, 4, 4])
+            let x = CheckMath.linspace(-0.3, 0.4, [2, 3, 4, 4])
             let (out, _) = try ModularClient.of(registry).maxPoolForwardNaive(x, PoolParameters(poolHeight: 2, poolWidth: 2, stride: 2))
-            try expectRelative(out, ModularOracle.maxPool(x, height: 2, width: 2, stride: 2), below: 1e-9, what: "maxPoolForwardNaive's out",
+            try expectRelative(out, Oracle.tensor(.maxPool(x, height: 2, width: 2, stride: 2)), below: 1e-9, what: "maxPoolForwardNaive's out",
                                hint: "H′ = 1 + (H − poolHeight)/stride; each output is its window's maximum")
         },
         Check("overlapping", "x (2, 2, 7, 6), a 3×2 window, stride 1") { registry in
             let x = normal([2, 2, 7, 6])
             let (out, _) = try ModularClient.of(registry).maxPoolForwardNaive(x, PoolParameters(poolHeight: 3, poolWidth: 2, stride: 1))
-            try expectRelative(out, ModularOracle.maxPool(x, height: 3, width: 2, stride: 1), below: 1e-9, what: "maxPoolForwardNaive's out",
+            try expectRelative(out, Oracle.tensor(.maxPool(x, height: 3, width: 2, stride: 1)), below: 1e-9, what: "maxPoolForwardNaive's out",
                                hint: "the window's height and width are separate (poolHeight rows, poolWidth columns)")
         },
     ])
@@ -252,11 +252,11 @@ enum ModularLayerChecks {
     ])
 
     static func poolGradient(_ registry: SubmissionRegistry, x: Tensor, _ parameters: PoolParameters) throws {
-        let f = { (x: Tensor) in ModularOracle.maxPool(x, height: parameters.poolHeight, width: parameters.poolWidth, stride: parameters.stride) }
-        let dout = normal(f(x).shape)
+        let f = { (x: Tensor) in try Oracle.tensor(.maxPool(x, height: parameters.poolHeight, width: parameters.poolWidth, stride: parameters.stride)) }
+        let dout = normal(try f(x).shape)
         let modular = try ModularClient.of(registry)
         let (_, cache) = try modular.maxPoolForwardNaive(x, parameters)
-        try expectRelative(try modular.maxPoolBackwardNaive(dout, cache), ModularOracle.numericGradient(x, dout, f), below: 1e-8, floor: 1e-3, what: "dx",
+        try expectRelative(try modular.maxPoolBackwardNaive(dout, cache), Oracle.gradient(x, dout, numbers: [Double(parameters.poolHeight), Double(parameters.poolWidth), Double(parameters.stride)], f), below: 1e-8, floor: 1e-3, what: "dx",
                            hint: "route each window's gradient to its maximum; add (+=) where windows overlap")
     }
 
@@ -267,17 +267,17 @@ enum ModularLayerChecks {
             let x = 0.001 * normal([50, 10])
             let y = (0..<50).map { _ in RandomSource.shared.integer(below: 10) }
             let (loss, dx) = try ModularClient.of(registry).softmaxLoss(x, y)
-            let want = ModularOracle.softmaxLoss(x, y)
-            try expectClose(loss, want.loss, tolerance: 1e-10, what: "softmaxLoss", hint: "the skeleton's softmaxLoss works: restore it")
-            try expectRelative(dx, want.dx, below: 1e-8, what: "softmaxLoss's dx", hint: "the skeleton's softmaxLoss works: restore it")
+            let want = try Oracle.tensors(.softmaxLoss(x, y))
+            try expectClose(loss, want[0].scalars[0], tolerance: 1e-10, what: "softmaxLoss", hint: "the skeleton's softmaxLoss works: restore it")
+            try expectRelative(dx, want[1], below: 1e-8, what: "softmaxLoss's dx", hint: "the skeleton's softmaxLoss works: restore it")
         },
         Check("svmLoss", "N = 50, C = 10, x = 0.001·N(0, 1): loss ≈ 9, loss and dx against the oracle") { registry in
             let x = 0.001 * normal([50, 10])
             let y = (0..<50).map { _ in RandomSource.shared.integer(below: 10) }
             let (loss, dx) = try ModularClient.of(registry).svmLoss(x, y)
-            let want = ModularOracle.svmLoss(x, y)
-            try expectClose(loss, want.loss, tolerance: 1e-10, what: "svmLoss", hint: "the skeleton's svmLoss works: restore it")
-            try expectRelative(dx, want.dx, below: 1e-8, what: "svmLoss's dx", hint: "the skeleton's svmLoss works: restore it")
+            let want = try Oracle.tensors(.svmLoss(x, y))
+            try expectClose(loss, want[0].scalars[0], tolerance: 1e-10, what: "svmLoss", hint: "the skeleton's svmLoss works: restore it")
+            try expectRelative(dx, want[1], below: 1e-8, what: "svmLoss's dx", hint: "the skeleton's svmLoss works: restore it")
         },
     ])
 }

@@ -28,13 +28,13 @@ enum ModularNetworkChecks {
     /// Parameters for a gradient check, drawn by the check (so every submission is checked at the
     /// same point, whatever its initialisation) and kept 3e-3 away from ReLU and pooling kinks on x
     /// (the numeric gradient moves a parameter by up to 2e-4).
-    static func checkParams(_ shapes: [String: [Int]], _ x: Tensor, standardDeviation: Double, convolutional: Bool) -> [String: Tensor] {
+    static func checkParams(_ shapes: [String: [Int]], _ x: Tensor, standardDeviation: Double, convolutional: Bool) throws -> [String: Tensor] {
         let random = RandomSource(seed: CheckEnvironment.seed &+ 101)
         var best: (params: [String: Tensor], margin: Double)?
         for _ in 0..<50 {
             var params: [String: Tensor] = [:]
             for (name, shape) in shapes.sorted(by: { $0.key < $1.key }) { params[name] = random.normal(shape: shape, standardDeviation: standardDeviation) }
-            let margin = ModularOracle.kinkMargin(x, params, convolutional: convolutional)
+            let margin = try Oracle.scalar(.kinkMargin(x, params, convolutional: convolutional))
             if margin > 3e-3 { return params }
             if margin > best?.margin ?? -1 { best = (params, margin) }
         }
@@ -52,7 +52,7 @@ enum ModularNetworkChecks {
                    got: "grads for \(grads.keys.sorted().joined(separator: ", "))", hint: "grads has one entry per entry of params, same names")
         for name in params.keys.sorted() {
             let original = params[name]!
-            let numeric = try ModularOracle.numericGradient(original) { value in
+            let numeric = try NumericGradient.ofScalar(original) { value in
                 try setParam(network, name, value)
                 return try lossValue(network, x, y)
             }
@@ -90,19 +90,19 @@ enum ModularNetworkChecks {
             let net = try ModularClient.of(registry).twoLayerNet(inputDim: d, hiddenDim: h, numClasses: c, weightScale: 1e-3, reg: 0, seed: 1)
             let params = notebookParams()
             for (name, value) in params { try setParam(net, name, value) }
-            let x = ModularOracle.linspace(-5.5, 4.5, [d, n]).transposed()
-            try ModularLayerChecks.expectRelative(try net.scores(x), ModularOracle.fullyConnectedScores(x, params, layers: 2), below: 1e-6,
+            let x = CheckMath.linspace(-5.5, 4.5, [d, n]).transposed()
+            try ModularLayerChecks.expectRelative(try net.scores(x), Oracle.tensor(.fullyConnectedScores(x, params, layers: 2)), below: 1e-6,
                                                   what: "scores", hint: "affine – ReLU – affine, with the params you were given (no softmax on scores)")
         },
         Check("loss", "y = (0, 5, 1): the loss with reg 0 and reg 1 within 1e-10 of the oracle") { registry in
             let params = notebookParams()
-            let x = ModularOracle.linspace(-5.5, 4.5, [d, n]).transposed()
+            let x = CheckMath.linspace(-5.5, 4.5, [d, n]).transposed()
             for reg in [0.0, 1.0] {
                 let net = try ModularClient.of(registry).twoLayerNet(inputDim: d, hiddenDim: h, numClasses: c, weightScale: 1e-3, reg: reg, seed: 1)
                 for (name, value) in params { try setParam(net, name, value) }
                 let (loss, _) = try net.loss(x, [0, 5, 1])
-                let want = ModularOracle.softmaxLoss(ModularOracle.fullyConnectedScores(x, params, layers: 2), [0, 5, 1]).loss
-                    + ModularOracle.regularization(params, reg: reg)
+                let want = try Oracle.scalar(.softmaxLoss(Oracle.tensor(.fullyConnectedScores(x, params, layers: 2)), [0, 5, 1]))
+                    + CheckMath.regularization(params, reg: reg)
                 try expectClose(loss, want, tolerance: 1e-10, what: "the loss with reg \(reg)",
                                 hint: "the mean softmax loss plus 0.5 · reg · (ΣW1² + ΣW2²), biases not regularized")
             }
@@ -112,7 +112,7 @@ enum ModularNetworkChecks {
             let y = labels(n, classes: c)
             for reg in [0.0, 0.7] {
                 let net = try ModularClient.of(registry).twoLayerNet(inputDim: d, hiddenDim: h, numClasses: c, weightScale: 1e-2, reg: reg, seed: 2)
-                let params = checkParams(["W1": [d, h], "b1": [h], "W2": [h, c], "b2": [c]], x, standardDeviation: 0.3, convolutional: false)
+                let params = try checkParams(["W1": [d, h], "b1": [h], "W2": [h, c], "b2": [c]], x, standardDeviation: 0.3, convolutional: false)
                 try expectGradients(net, x, y, params: params, what: "reg \(reg)")
             }
         },
@@ -120,8 +120,8 @@ enum ModularNetworkChecks {
 
     /// W1 = linspace(−0.7, 0.3), b1 = linspace(−0.1, 0.9), W2 = linspace(−0.3, 0.4), b2 = linspace(−0.9, 0.1).
     static func notebookParams() -> [String: Tensor] {
-        ["W1": ModularOracle.linspace(-0.7, 0.3, [d, h]), "b1": ModularOracle.linspace(-0.1, 0.9, [h]),
-         "W2": ModularOracle.linspace(-0.3, 0.4, [h, c]), "b2": ModularOracle.linspace(-0.9, 0.1, [c])]
+        ["W1": CheckMath.linspace(-0.7, 0.3, [d, h]), "b1": CheckMath.linspace(-0.1, 0.9, [h]),
+         "W2": CheckMath.linspace(-0.3, 0.4, [h, c]), "b2": CheckMath.linspace(-0.9, 0.1, [c])]
     }
 
     // MARK: 4.3.2, 4.3.3 FullyConnectedNet
@@ -144,7 +144,7 @@ enum ModularNetworkChecks {
             let regularized = try modular.fullyConnectedNet(hiddenDims: [20, 30], inputDim: 15, numClasses: 10, dropoutKeep: 1, reg: 3.14,
                                                             weightScale: 1e-2, seed: 3)
             let more = try regularized.loss(x, y).loss
-            try expectClose(more - loss, ModularOracle.regularization(params, reg: 3.14), tolerance: 1e-9 * max(1, more),
+            try expectClose(more - loss, CheckMath.regularization(params, reg: 3.14), tolerance: 1e-9 * max(1, more),
                             what: "loss(reg 3.14) − loss(reg 0) for the same seed", hint: "add 0.5 · reg · ΣW² over every W (not the biases)")
         },
         Check("scores", "hidden (20, 30), linspace parameters: scores within 1e-6 of the oracle") { registry in
@@ -159,7 +159,7 @@ enum ModularNetworkChecks {
             for reg in [0.0, 3.14] {
                 let net = try ModularClient.of(registry).fullyConnectedNet(hiddenDims: [20, 30], inputDim: 15, numClasses: 10, dropoutKeep: 1,
                                                                            reg: reg, weightScale: 5e-2, seed: 4)
-                let params = checkParams(fcShapes([15, 20, 30, 10]), x, standardDeviation: 0.3, convolutional: false)
+                let params = try checkParams(fcShapes([15, 20, 30, 10]), x, standardDeviation: 0.3, convolutional: false)
                 try expectGradients(net, x, y, params: params, what: "reg \(reg)")
             }
         },
@@ -172,11 +172,11 @@ enum ModularNetworkChecks {
         _ = try expectParams(net, fcShapes(sizes), hint: "W\(sizes.count - 1) is the last layer's; one hidden layer per entry of hiddenDims")
         var params: [String: Tensor] = [:]
         for (name, shape) in fcShapes(sizes) {
-            params[name] = name.hasPrefix("W") ? ModularOracle.linspace(-0.5, 0.4, shape) : ModularOracle.linspace(-0.1, 0.2, shape)
+            params[name] = name.hasPrefix("W") ? CheckMath.linspace(-0.5, 0.4, shape) : CheckMath.linspace(-0.1, 0.2, shape)
             try setParam(net, name, params[name]!)
         }
-        let x = ModularOracle.linspace(-2, 3, [4, 15])
-        try ModularLayerChecks.expectRelative(try net.scores(x), ModularOracle.fullyConnectedScores(x, params, layers: sizes.count - 1), below: 1e-6,
+        let x = CheckMath.linspace(-2, 3, [4, 15])
+        try ModularLayerChecks.expectRelative(try net.scores(x), Oracle.tensor(.fullyConnectedScores(x, params, layers: sizes.count - 1)), below: 1e-6,
                                               what: "scores", hint: "{affine – ReLU} for each hidden layer, then a last affine (no ReLU after it)")
     }
 
@@ -187,7 +187,7 @@ enum ModularNetworkChecks {
             for keep in [0.75, 0.5] {
                 let net = try ModularClient.of(registry).fullyConnectedNet(hiddenDims: [20, 30], inputDim: 15, numClasses: 10, dropoutKeep: keep,
                                                                            reg: 0, weightScale: 5e-2, seed: 123)
-                let params = checkParams(fcShapes([15, 20, 30, 10]), x, standardDeviation: 0.3, convolutional: false)
+                let params = try checkParams(fcShapes([15, 20, 30, 10]), x, standardDeviation: 0.3, convolutional: false)
                 try expectGradients(net, x, y, params: params, what: "dropoutKeep \(keep)")
             }
         },
@@ -196,12 +196,15 @@ enum ModularNetworkChecks {
             let y = labels(6, classes: 10)
             let net = try ModularClient.of(registry).fullyConnectedNet(hiddenDims: [20, 30], inputDim: 15, numClasses: 10, dropoutKeep: 0.5,
                                                                        reg: 0, weightScale: 5e-1, seed: 9)
-            let params = try expectParams(net, fcShapes([15, 20, 30, 10]), hint: "dropout adds no parameters")
-            let plain = ModularOracle.fullyConnectedScores(x, params, layers: 3)
+            _ = try expectParams(net, fcShapes([15, 20, 30, 10]), hint: "dropout adds no parameters")
+            // Parameters the check chose (a kit's recorded answers are for these, not the network's own).
+            let params = try checkParams(fcShapes([15, 20, 30, 10]), x, standardDeviation: 0.5, convolutional: false)
+            for (name, value) in params.sorted(by: { $0.key < $1.key }) { try setParam(net, name, value) }
+            let plain = try Oracle.tensor(.fullyConnectedScores(x, params, layers: 3))
             try ModularLayerChecks.expectRelative(try net.scores(x), plain, below: 1e-6, what: "scores with dropoutKeep 0.5",
                                                   hint: "scores(X) is test mode: dropout is the identity there")
             let trainingLoss = try net.loss(x, y).loss
-            let withoutDropout = ModularOracle.softmaxLoss(plain, y).loss
+            let withoutDropout = try Oracle.scalar(.softmaxLoss(plain, y))
             try expect(abs(trainingLoss - withoutDropout) > 1e-6, expected: "a training loss that differs from the loss without dropout",
                        got: "\(trainingLoss), the loss without dropout", hint: "apply dropoutForward in .train mode after each hidden ReLU in loss(X, y)")
         },
@@ -228,7 +231,7 @@ enum ModularNetworkChecks {
             let regularized = try modular.threeLayerConvNet(inputDim: [1, 14, 14], numFilters: 8, filterSize: 5, hiddenDim: 20, numClasses: 10,
                                                             weightScale: 1e-3, reg: 0.5, seed: 6)
             let more = try regularized.loss(x, y).loss
-            try expectClose(more - loss, ModularOracle.regularization(params, reg: 0.5), tolerance: 1e-9 * max(1, more),
+            try expectClose(more - loss, CheckMath.regularization(params, reg: 0.5), tolerance: 1e-9 * max(1, more),
                             what: "loss(reg 0.5) − loss(reg 0) for the same seed", hint: "add 0.5 · reg · (ΣW1² + ΣW2² + ΣW3²)")
         },
         Check("scores", "input (3, 8, 8), 3 filters 3×3, hidden 7, 5 classes, linspace parameters: scores within 1e-6 of the oracle") { registry in
@@ -237,11 +240,11 @@ enum ModularNetworkChecks {
             var params: [String: Tensor] = [:]
             for (name, shape) in try expectParams(net, convShapes(filters: 3, size: 3, input: [3, 8, 8], hidden: 7, classes: 5),
                                                   hint: "conv (pad (size − 1)/2, stride 1) – ReLU – 2×2 pool – affine – ReLU – affine").mapValues(\.shape) {
-                params[name] = name.hasPrefix("W") ? ModularOracle.linspace(-0.3, 0.2, shape) : ModularOracle.linspace(-0.1, 0.1, shape)
+                params[name] = name.hasPrefix("W") ? CheckMath.linspace(-0.3, 0.2, shape) : CheckMath.linspace(-0.1, 0.1, shape)
                 try setParam(net, name, params[name]!)
             }
-            let x = ModularOracle.linspace(-1, 1, [2, 3, 8, 8])
-            try ModularLayerChecks.expectRelative(try net.scores(x), ModularOracle.convNetScores(x, params), below: 1e-6, what: "scores",
+            let x = CheckMath.linspace(-1, 1, [2, 3, 8, 8])
+            try ModularLayerChecks.expectRelative(try net.scores(x), Oracle.tensor(.convNetScores(x, params)), below: 1e-6, what: "scores",
                                                   hint: "conv with stride 1 and pad (filterSize − 1)/2 keeps H×W; the 2×2 pool halves it")
         },
         Check("gradients", "N 2, input (3, 8, 8), 3 filters 3×3, hidden 7, parameters away from kinks: every gradient within 1e-6 of numeric") { registry in
@@ -249,7 +252,7 @@ enum ModularNetworkChecks {
             let y = labels(2, classes: 10)
             let net = try ModularClient.of(registry).threeLayerConvNet(inputDim: [3, 8, 8], numFilters: 3, filterSize: 3, hiddenDim: 7, numClasses: 10,
                                                                        weightScale: 1e-1, reg: 0, seed: 8)
-            let params = checkParams(convShapes(filters: 3, size: 3, input: [3, 8, 8], hidden: 7, classes: 10), x, standardDeviation: 0.3, convolutional: true)
+            let params = try checkParams(convShapes(filters: 3, size: 3, input: [3, 8, 8], hidden: 7, classes: 10), x, standardDeviation: 0.3, convolutional: true)
             try expectGradients(net, x, y, params: params, what: "reg 0")
         },
     ])

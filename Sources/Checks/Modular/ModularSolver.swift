@@ -9,6 +9,7 @@ import RemoteObjects
 /// rule's `nextW` for the judge's (w, dw, config). Every answer is verified before it is used: the
 /// loss against the judge's own (`ModularVerifier`), the gradients along a direction the student
 /// cannot know (a central difference of the judge's loss), `nextW` against the rule's arithmetic.
+/// A student's kit has none of these (`harnessOracles` is nil): there the answers are trusted.
 enum ModularSolver {
     /// What to train, on what, how.
     struct Request: Equatable {
@@ -31,6 +32,8 @@ enum ModularSolver {
         /// The loss of every iteration: the judge's own, of the parameters it held.
         var losses: [Double]
         var seconds: Double
+        /// The student's network it trained (a kit scores with it; the grader never does).
+        var network: (any ModularNetwork)?
     }
 
     /// The network's input for training images `indices`: rows of 196, or (N, 1, 14, 14).
@@ -105,15 +108,16 @@ enum ModularSolver {
                 let (x, y) = inputs(data, Array(permutation[batchStart..<min(batchStart + request.batchSize, count)]), for: request.network)
                 // The judge's loss here and at ±h along two directions, computed while the worker
                 // sets the judge's parameters and runs loss(X, y) (one round trip).
-                var measures: (here: ModularVerifier.Measure, probes: [(v: [String: Tensor], slope: Double)])!
+                var measures: (here: TrainingMeasure, probes: [(v: [String: Tensor], slope: Double)])?
                 let probe = (0..<2).map { _ in (directions[random.integer(below: directions.count)], random.uniform() < 0.5 ? -1.0 : 1.0) }
                 let answers = try batched(network, names.map { ("setParam", [.string($0), .tensor(params[$0]!)]) } + [("loss", [.tensor(x), .ints(y)])]) {
-                    measures = (ModularVerifier.measure(x, y, params, request.network, reg: request.reg),
+                    guard let oracles = harnessOracles else { return }
+                    measures = (oracles.modularMeasure(x, y, params, request.network, reg: request.reg),
                                 probe.map { v, sign in
                                     let scaled = v.mapValues { $0 * sign }
                                     func moved(_ h: Double) -> [String: Tensor] { params.merging(scaled.mapValues { $0 * h }) { $0 + $1 } }
-                                    let plus = ModularVerifier.measure(x, y, moved(probeStep), request.network, reg: request.reg).loss
-                                    let minus = ModularVerifier.measure(x, y, moved(-probeStep), request.network, reg: request.reg).loss
+                                    let plus = oracles.modularMeasure(x, y, moved(probeStep), request.network, reg: request.reg).loss
+                                    let minus = oracles.modularMeasure(x, y, moved(-probeStep), request.network, reg: request.reg).loss
                                     return (scaled, (plus - minus) / (2 * probeStep))
                                 })
                 }
@@ -133,6 +137,24 @@ enum ModularSolver {
                     throw fail("a finite training loss and gradients", "loss \(reported)\(grads.values.contains(where: \.hasNonFinite) ? " and NaN or inf in the gradients" : "")",
                                "NaN or inf: a softmax without the max shift, or an update rule of the wrong sign")
                 }
+                guard let measures else {
+                    // A kit: the student's loss and gradients, unverified.
+                    losses.append(reported)
+                    let calls: [(String, [ExerciseValue])] = names.map { name in
+                        var config = configs[name] ?? UpdateConfig(learningRate: learningRate)
+                        config.learningRate = learningRate
+                        return (request.updateRule, [.tensor(params[name]!), .tensor(grads[name]!), config.exerciseValue])
+                    }
+                    for (name, answer) in zip(names, try batched(modular, calls) {}) {
+                        let result = try? answer.list("the result", count: 2)
+                        guard let next = try? result?[0].tensor("next_w"), next.shape == params[name]!.shape,
+                              let config = try? result.map({ try UpdateConfig($0[1]) }) else {
+                            throw fail("\(request.updateRule)(w, dw, config) for \(name) to return (next_w, config)", "another result", "run the \(request.updateRule) group's checks")
+                        }
+                        (params[name], configs[name]) = (next, config)
+                    }
+                    continue
+                }
                 let here = measures.here
                 if !TrainingRun.lossAgrees(reported, loss: here.loss, largestSampleLoss: here.largestSampleLoss) {
                     throw fail("the loss of the parameters the grader set: \(TrainingRun.format(here.loss)) on this minibatch",
@@ -141,7 +163,7 @@ enum ModularSolver {
                 }
                 // A ReLU crossed within the step can spoil one difference: only two mismatches fail
                 // (a steering gradient misses both: it cannot know either direction).
-                let claims = measures.probes.map { probe in (names.reduce(0.0) { $0 + TrainingRun.dot(grads[$1]!, probe.v[$1]!) }, probe.slope) }
+                let claims = measures.probes.map { probe in (names.reduce(0.0) { $0 + CheckMath.dot(grads[$1]!, probe.v[$1]!) }, probe.slope) }
                 if !claims.contains(where: { abs($0.0 - $0.1) <= slopeTolerance * abs($0.1) + slopeFloor }) {
                     throw fail("the gradients of the loss at the parameters the grader set",
                                "gradients whose derivative along a direction the grader chose is \(TrainingRun.format(claims[1].0)), where the loss's is \(TrainingRun.format(claims[1].1))",
@@ -162,11 +184,16 @@ enum ModularSolver {
                         let (w, dw) = (params[name]!, grads[name]!)
                         var config = configs[name] ?? UpdateConfig(learningRate: learningRate)
                         config.learningRate = learningRate
+                        // The judge's arithmetic, live: these answers are not recorded (a kit never gets here).
+                        let answer = request.updateRule == "sgd" ? [w - config.learningRate * dw]
+                            : harnessOracles!.answer(request.updateRule == "sgdMomentum" ? .sgdMomentum(w, dw, config)
+                                                     : request.updateRule == "rmsprop" ? .rmsprop(w, dw, config) : .adam(w, dw, config))
+                        expected[name] = answer[0]
                         switch request.updateRule {
-                        case "sgdMomentum": (expected[name], config.velocity) = ModularOracle.sgdMomentum(w, dw, config)
-                        case "rmsprop": (expected[name], config.cache) = ModularOracle.rmsprop(w, dw, config)
-                        case "adam": (expected[name], config.m, config.v, config.t) = ModularOracle.adam(w, dw, config)
-                        default: expected[name] = w - config.learningRate * dw
+                        case "sgdMomentum": config.velocity = answer[1]
+                        case "rmsprop": config.cache = answer[1]
+                        case "adam": (config.m, config.v, config.t) = (answer[1], answer[2], Int(answer[3].scalars[0]))
+                        default: break
                         }
                         nextConfigs[name] = config
                     }
@@ -187,7 +214,7 @@ enum ModularSolver {
             learningRate *= request.learningRateDecay
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return Outcome(params: params, losses: losses, seconds: seconds)
+        return Outcome(params: params, losses: losses, seconds: seconds, network: network)
     }
 
     /// Calls `calls` in order on a network or function set and returns their results. In the

@@ -29,27 +29,43 @@ enum ModularTrainingChecks {
     /// The mean over images `indices` of `split` of `measure(scores, labels)`, where `scores` are the
     /// oracle's for `params` (in chunks of 250 images).
     static func mean(_ params: [String: Tensor], _ network: ModularSolver.Request.Network, split: String, indices: [Int],
-                     _ measure: (Tensor, [Int]) -> Double) throws -> Double {
+                     student: (any ModularNetwork)? = nil, _ measure: (Tensor, [Int]) -> Double) throws -> Double {
         let data = try MNIST.load(split)
         var total = 0.0
         for start in stride(from: 0, to: indices.count, by: 250) {
             let chunk = Array(indices[start..<min(start + 250, indices.count)])
             let (x, y) = ModularSolver.inputs(data, chunk, for: network)
-            let scores = Tensor(shape: [chunk.count, 10], scalars: network == .fullyConnectedNet ? ModularVerifier.fullyConnected(x, params)
-                                                                                                   : ModularVerifier.convNet(x, params))
+            let scores = try scoresOf(x, params, network, student: student)
             total += measure(scores, y) * Double(chunk.count)
         }
         return total / Double(max(1, indices.count))
     }
 
+    /// The class scores (N, 10) of `params` on `x`: the harness's inference; in a kit, which has
+    /// none, the student's network's `scores` at those parameters.
+    static func scoresOf(_ x: Tensor, _ params: [String: Tensor], _ network: ModularSolver.Request.Network,
+                         student: (any ModularNetwork)? = nil) throws -> Tensor {
+        if let oracles = harnessOracles { return Tensor(shape: [x.shape[0], 10], scalars: oracles.modularScores(x, params, network)) }
+        guard let student else { throw DataError(description: "a kit scores trained parameters with the submission's network: none was given") }
+        for (name, value) in params.sorted(by: { $0.key < $1.key }) { try ModularNetworkChecks.setParam(student, name, value) }
+        return try student.scores(x)
+    }
+
     /// The oracle's mean softmax data loss of `params` on training images `indices`.
     static func loss(_ params: [String: Tensor], _ network: ModularSolver.Request.Network, indices: [Int]) throws -> Double {
-        try mean(params, network, split: "train", indices: indices) { ModularOracle.softmaxLoss($0, $1).loss }
+        try mean(params, network, split: "train", indices: indices) { scores, y in
+            (0..<y.count).reduce(0.0) { total, row in
+                let s = scores.scalars[(row * 10)..<(row * 10 + 10)]
+                let shift = s.max()!
+                return total + log(s.reduce(0) { $0 + exp($1 - shift) }) + shift - s[row * 10 + y[row]]
+            } / Double(max(1, y.count))
+        }
     }
 
     /// The oracle's accuracy of `params` on images `indices` of `split`.
-    static func accuracy(_ params: [String: Tensor], _ network: ModularSolver.Request.Network, split: String, indices: [Int]) throws -> Double {
-        try mean(params, network, split: split, indices: indices) { ModularOracle.accuracy($0, $1) }
+    static func accuracy(_ params: [String: Tensor], _ network: ModularSolver.Request.Network, split: String, indices: [Int],
+                         student: (any ModularNetwork)? = nil) throws -> Double {
+        try mean(params, network, split: split, indices: indices, student: student) { CheckMath.accuracy($0, $1) }
     }
 
     static func summary(_ what: String, _ accuracy: Double, _ outcome: ModularSolver.Outcome, _ request: ModularSolver.Request) -> String {
@@ -82,7 +98,7 @@ enum ModularTrainingChecks {
         try majorityOfThreeSeeds {
             let request = request(defaults)
             let outcome = try train(registry, request)
-            let accuracy = try accuracy(outcome.params, request.network, split: "train", indices: Array(0..<request.trainCount))
+            let accuracy = try accuracy(outcome.params, request.network, split: "train", indices: Array(0..<request.trainCount), student: outcome.network)
             let text = summary("training accuracy", accuracy, outcome, request)
             try expect(accuracy >= threshold, expected: "training accuracy ≥ \(threshold) on the \(request.trainCount) images it trained on",
                        got: text, hint: hint)
@@ -114,7 +130,7 @@ enum ModularTrainingChecks {
                 let request = request(convTrainRequest)
                 let outcome = try train(registry, request)
                 let test = try MNIST.load("test")
-                let accuracy = try accuracy(outcome.params, request.network, split: "test", indices: Array(0..<test.count))
+                let accuracy = try accuracy(outcome.params, request.network, split: "test", indices: Array(0..<test.count), student: outcome.network)
                 let text = summary("test accuracy", accuracy, outcome, request)
                 try expect(accuracy > threshold, expected: "test accuracy > \(threshold) (the reference's, less a margin)", got: text,
                            hint: "pass convNetOverfit first; then compare the loss curve in grader-report/ with the reference's")

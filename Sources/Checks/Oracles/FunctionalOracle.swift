@@ -53,16 +53,6 @@ public enum FunctionalOracle {
         return Tensor(shape: [height, width, outputs], scalars: y)
     }
 
-    /// The kernel rotated by 180° in its two spatial axes: correlation with it is a convolution.
-    static func flipped(_ w: Tensor) -> Tensor {
-        var result = w
-        let (kh, kw, inputs, outputs) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
-        for u in 0..<kh { for v in 0..<kw { for c in 0..<inputs { for o in 0..<outputs {
-            result[u, v, c, o] = w[kh - 1 - u, kw - 1 - v, c, o]
-        } } } }
-        return result
-    }
-
     /// 2×2 max pooling, stride 2, of H×W×C.
     static func pool(_ x: Tensor) -> Tensor {
         let (height, width, channels) = (x.shape[0], x.shape[1], x.shape[2])
@@ -74,6 +64,17 @@ public enum FunctionalOracle {
             y[(i * (width / 2) + j) * channels + c] = max(xs[topLeft], xs[topLeft + channels], xs[below], xs[below + channels])
         } } }
         return Tensor(shape: [height / 2, width / 2, channels], scalars: y)
+    }
+
+    /// pool's gradient: each error to its window's maximum (the first of ties), 0 elsewhere.
+    static func poolBackward(_ dlDy: Tensor, _ x: Tensor) -> Tensor {
+        var expected = Tensor(zeros: x.shape)
+        for i in 0..<(x.shape[0] / 2) { for j in 0..<(x.shape[1] / 2) { for c in 0..<x.shape[2] {
+            let cells = [(0, 0), (0, 1), (1, 0), (1, 1)].map { (2 * i + $0.0, 2 * j + $0.1) }
+            let best = cells.max { x[$0.0, $0.1, c] < x[$1.0, $1.1, c] }!
+            expected[best.0, best.1, c] = dlDy[i, j, c]
+        } } }
+        return expected
     }
 
     /// The MLP's 10 class scores for one 196×1 image.

@@ -25,7 +25,7 @@ enum ModularVerifier {
             result.loss += loss
             result.largestSampleLoss = max(result.largestSampleLoss, loss)
         }
-        result.loss = result.loss / Double(max(1, n)) + ModularOracle.regularization(params, reg: reg)
+        result.loss = result.loss / Double(max(1, n)) + CheckMath.regularization(params, reg: reg)
         return result
     }
 
