@@ -123,6 +123,7 @@ extension GraderCommand {
             | `ExerciseKit/` | the contracts your code implements (`Tensor`, the protocols), with their documentation |
             | `Sources/`, `Package.swift` | the grader: the public checks, run on your code as the course runs them |
             | `rubric/\(rubricName).json`, `rubric/data/` | the public checks' points and the data sets they read |
+            | `rubric/data/recorded/` | the public checks' expected values, recorded from the course's solution (this kit holds no solution) |
 
             ## Two commands
 
@@ -143,6 +144,9 @@ extension GraderCommand {
             .build/release/dispatch --rubric \(rubricName) --input skeleton --output submission.zip   # checks completeness, zips your sources
             .build/release/grader check --rubric \(rubricName) submission.zip                          # GRADABLE or NOT GRADABLE, with every reason
             ```
+
+            Here the trainings run your functions without the course grader's iteration-by-iteration
+            verification and score with your own functions: the course's grader checks every iteration.
 
             Upload `submission.zip`. The course grades it with these public checks and with hidden
             ones that compare your code with a reference solution on other inputs: passing the

@@ -42,20 +42,97 @@ import Testing
         let hidden = try TestSupport.runGrader(["kit", "--rubric", "course-hidden", "--out", Self.base + "/hidden-kit"])
         #expect(hidden.code == 64 && hidden.error.contains("is not public"), "\(hidden.error)")
 
-        // The student's side, as the kit's README says: the skeleton builds on its own, the grader
-        // builds from the kit, and grades the skeleton and a correct submission.
+        // The student's side, as the kit's README says: the skeleton builds on its own.
         let swift = "/usr/bin/env"
         let skeleton = try TestSupport.runCommand(swift, ["swift", "build"], in: kit + "/skeleton")
         #expect(skeleton.code == 0, "swift build in the kit's skeleton: \(skeleton.error.suffix(2000))")
-        let build = try TestSupport.runCommand(swift, ["swift", "build", "-c", "release"], in: kit)
-        #expect(build.code == 0, "swift build -c release in the kit: \(build.error.suffix(2000))")
+        // The kit's grader builds and grades: `kitsHoldNoOracleAndGradeAsTheFullGraderWithRecordedCases`.
+    }
+
+    /// The harness's own implementation, by the declarations a kit must not hold.
+    static let oracleDeclarations = ["enum FunctionalOracle", "enum ModularOracle", "struct TrainingVerifier", "enum ModularVerifier",
+                                     "enum DifferentialProbes", "enum ModularProbes", "struct LiveOracles"]
+
+    /// Issue 26: kits for hw5 and the modular exercise hold no implementation of the exercise (no
+    /// oracle, no probe), ship the data their checks read, and grade with the public checks'
+    /// answers recorded from the reference, as the full grader grades: the same points, check by
+    /// check, for the reference, the skeleton and a partial submission.
+    @Test func kitsHoldNoOracleAndGradeAsTheFullGraderWithRecordedCases() throws {
+        let oracleFiles = Self.files(under: TestSupport.repository + "/Sources/Checks/Oracles")
+        #expect(oracleFiles.contains("FunctionalOracle.swift") && oracleFiles.contains("ModularOracle.swift"), "\(oracleFiles)")
+        let oracleContents = Set(oracleFiles.map { Self.contents(TestSupport.repository + "/Sources/Checks/Oracles/" + $0) })
+        var kits: [String: String] = [:]
+        for rubric in ["exercise2", "hw5", "modular"] {
+            let kit = Self.base + "/kit-" + rubric
+            let made = try TestSupport.runGrader(["kit", "--rubric", rubric, "--out", kit])
+            #expect(made.code == 0, "kit \(rubric): \(made.error)")
+            kits[rubric] = kit
+            let inKit = Self.files(under: kit)
+            #expect(!inKit.contains { $0.hasPrefix("Sources/Checks/Oracles") } && inKit.contains("Sources/Checks/Support/KitWithoutOracles.swift"), "\(rubric)")
+            let declaring = inKit.filter { $0.hasSuffix(".swift") }.filter { file in
+                let text = String(decoding: Self.contents("\(kit)/\(file)"), as: UTF8.self)
+                return Self.oracleDeclarations.contains { text.contains($0) } || oracleContents.contains(Self.contents("\(kit)/\(file)"))
+            }
+            #expect(declaring.isEmpty, "kit \(rubric) holds the harness's implementation in \(declaring)")
+            let cases = Self.contents("\(kit)/rubric/data/recorded/cases.bin")
+            if rubric != "exercise2" { #expect(cases.count > 1000, "kit \(rubric) recorded \(cases.count) bytes of answers") }
+        }
+        for data in ["mnist14/mnist_train.npz", "mnist14/mnist_test.npz"] {
+            #expect(FileManager.default.fileExists(atPath: kits["modular"]! + "/rubric/data/" + data), "the modular trainings read \(data)")
+            #expect(FileManager.default.fileExists(atPath: kits["hw5"]! + "/rubric/data/" + data), "hw5's trainings read \(data)")
+        }
+
+        // The kits' graders are one program (they differ in rubric and data): built once, from the hw5 kit.
+        let hw5Kit = kits["hw5"]!
+        let build = try TestSupport.runCommand("/usr/bin/env", ["swift", "build", "-c", "release"], in: hw5Kit)
+        try #require(build.code == 0, "swift build -c release in the hw5 kit: \(build.error.suffix(2000))")
+        let kitGrader = hw5Kit + "/.build/release/grader"
+        // The same public rubrics with trainings short enough for the tests' debug grader.
+        func shortened(_ rubric: String, in kit: String) throws -> String {
+            var json = try #require(try JSONSerialization.jsonObject(with: Self.contents("\(kit)/rubric/\(rubric).json")) as? [String: Any])
+            json["groups"] = (json["groups"] as? [[String: Any]] ?? []).map { group in
+                var group = group
+                var parameters = group["parameters"] as? [String: Any] ?? [:]
+                switch group["name"] as? String {
+                case "trainMLP", "trainCNN": parameters.merge(["iterations": 300, "threshold": 0.5]) { $1 }
+                case "convNetTrain": parameters.merge(["trainCount": 1000, "epochs": 1, "threshold": 0.5]) { $1 }
+                default: break
+                }
+                if !parameters.isEmpty { group["parameters"] = parameters }
+                return group
+            }
+            let path = "\(kit)/rubric/\(rubric)-short.json"
+            try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        func tests(_ json: String) -> [String] {
+            let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+            return ((object?["tests"] as? [[String: Any]]) ?? []).map { "\($0["name"] ?? "") \($0["status"] ?? "") \($0["score"] ?? "")" }
+        }
+        try GraderSourcesCopy.copyFolder(TestSupport.repository + "/reference", to: Self.base + "/recorded-reference")
         let environment = ["GRADER_CACHE": Self.base + "/kit-cache"]
-        let graded = try TestSupport.runCommand(kit + "/.build/release/grader", ["run", "--no-sandbox", "--bonus", "--rubric", "exercise2", "skeleton"], in: kit, environment: environment)
-        #expect(graded.code == 0, "\(graded.error)")
-        #expect(graded.output.contains("TestOptimizers2: FAIL") && graded.output.contains("not implemented"), "\(graded.output)")
-        try GraderSourcesCopy.copyFolder(TestSupport.repository + "/reference", to: Self.base + "/student-reference")
-        let correct = try TestSupport.runCommand(kit + "/.build/release/grader", ["run", "--no-sandbox", "--rubric", "exercise2", Self.base + "/student-reference"], in: kit, environment: environment)
-        #expect(correct.code == 0 && !correct.output.contains("FAIL"), "\(correct.output)")
+        for (rubric, submissions) in [("exercise2", ["recorded-reference", "skeleton"]), ("hw5", ["recorded-reference", "skeleton"]),
+                                      ("modular", ["recorded-reference", "skeleton", "modular-partial"])] {
+            let rubricFile = try shortened(rubric, in: kits[rubric]!)
+            for submission in submissions {
+                let path = submission == "recorded-reference" ? Self.base + "/" + submission : TestSupport.repository + "/submissions/" + submission
+                let inKit = try TestSupport.runCommand(kitGrader, ["run", "--no-sandbox", "--format", "json", "--rubric", rubricFile, path], in: hw5Kit, environment: environment)
+                let full = try TestSupport.runGrader(["run", "--no-sandbox", "--format", "json", "--rubric", rubricFile, path])
+                #expect(!tests(inKit.output).isEmpty && tests(inKit.output) == tests(full.output),
+                        "\(rubric) \(submission): the kit grades \(tests(inKit.output)), the full grader \(tests(full.output)); \(inKit.error.suffix(500))")
+                if submission == "recorded-reference" {
+                    #expect(!inKit.output.contains("\"failed\""), "\(rubric): the reference fails in the kit: \(inKit.output.prefix(2000))")
+                }
+                #expect(!inKit.output.contains("no recorded answer"), "\(rubric) \(submission): \(inKit.output.prefix(1000))")
+            }
+        }
+        // A seed the kit did not record for says so (instead of grading against nothing).
+        var reseeded = try #require(try JSONSerialization.jsonObject(with: Self.contents(hw5Kit + "/rubric/hw5.json")) as? [String: Any])
+        reseeded["seed"] = 4242
+        try JSONSerialization.data(withJSONObject: reseeded).write(to: URL(fileURLWithPath: hw5Kit + "/rubric/hw5-reseeded.json"))
+        let otherSeed = try TestSupport.runCommand(kitGrader, ["run", "--no-sandbox", "--rubric", hw5Kit + "/rubric/hw5-reseeded.json", "--group", "fc", Self.base + "/recorded-reference"],
+                                                   in: hw5Kit, environment: environment)
+        #expect(otherSeed.output.contains("no recorded answer"), "\(otherSeed.output)\(otherSeed.error)")
     }
 
     /// Gradescope's fields, checked on a results.json.

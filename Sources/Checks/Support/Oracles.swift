@@ -202,7 +202,7 @@ enum RecordedCases {
             loaded = cases
         }
         guard let answer = loaded![question.digest] else {
-            throw DataError(description: "no recorded answer for this check's \(question.parts.name) question: the kit records the answers of its rubric's seed and parameters, unchanged (rerun without --seed, or ask for a kit of this rubric)")
+            throw DataError(description: "no recorded answer for this check's \(question.parts.name) question: the kit holds the answers for its rubric's seed and parameters: grade with the kit's rubric unchanged")
         }
         return answer
     }
