@@ -3,8 +3,9 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/release
 # Debian packages the harness needs beyond the Swift toolchain.
+# python3-seccomp: the tests' Docker-like confinement (scripts/docker-like-confinement.py).
 # libtcmalloc-minimal4: the allocator the Swift compiler runs with (4 % faster compiles, docs/DECISIONS.md 79).
-SYSTEM_PACKAGES ?= libzip-dev pkg-config python3 bubblewrap libsqlite3-dev zip libtcmalloc-minimal4
+SYSTEM_PACKAGES ?= libzip-dev pkg-config python3 bubblewrap libsqlite3-dev zip libtcmalloc-minimal4 python3-seccomp
 # The batch sandboxes with bubblewrap: as root with a uid and control group per job, otherwise in
 # a user namespace. Only where bubblewrap cannot start at all does the demo grade unsandboxed.
 # As root the sandbox runs as unprivileged users, who must be able to reach this checkout (a clone

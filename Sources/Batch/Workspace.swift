@@ -53,12 +53,17 @@ public final class Workspace {
         let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(64))
         treeLimits = ProcessTreeLimits(name: "slot\(slot)-\(safeName)", memoryMiB: limits.treeMemoryMiB, processes: limits.processLimit)
         let graderBuild = Self.graderBuild(of: executable)
-        sandbox = Sandbox(identity: asRoot ? .dedicatedUser(uid: 61_000 + UInt32(slot)) : .currentUser,
+        let regime = Sandbox.regime()
+        let uid = 61_000 + UInt32(slot)
+        sandbox = Sandbox(identity: !asRoot ? .currentUser : regime == .namespaces ? .dedicatedUser(uid: uid) : .containerUser(uid: uid),
                           workDirectory: folder, readOnly: [graderBuild, rubric.dataDirectory].compactMap { $0 },
                           tmpDirectory: disk == nil ? nil : tmp, tmpMiB: limits.diskLimitMiB,
                           joinPrefix: treeLimits?.joinPrefix ?? [])
         let who = asRoot ? "as an unprivileged uid of its job's own (61000 + job)" : "as the current user in a user namespace"
         var lines = ["sandbox: bubblewrap, allow-list (system, toolchain, grader build, data sets, this submission; no network, no other files) \(who)"]
+        if case .container(let reason) = regime, asRoot {
+            lines = ["sandbox: CONTAINER (\(reason)): the container is the boundary; inside it the code runs as an unprivileged uid of its job's own (61000 + job) without capabilities, hidden material root-only (0700), the worker refusing processes, sockets but AF_UNIX and ptrace (seccomp)"]
+        }
         if let treeLimits {
             lines.append("memory: \(limits.treeMemoryMiB) MiB for the submission's whole process tree (\(treeLimits.hierarchy.rawValue))")
             lines.append("processes: \(limits.processLimit) for the whole tree (\(treeLimits.hierarchy.rawValue))")

@@ -22,6 +22,7 @@ int cprocess_signal_thread(int pid, int tid, int signal) { return (int)syscall(S
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 
 #if defined(__x86_64__)
 #define CPROCESS_AUDIT_ARCH AUDIT_ARCH_X86_64
@@ -54,6 +55,17 @@ int cprocess_deny_new_processes(void) {
 #endif
         CPROCESS_REFUSE(__NR_execve, EPERM),
         CPROCESS_REFUSE(__NR_execveat, EPERM),
+        // No looking into or steering other processes (the judge runs as another uid, but in a
+        // container without namespaces nothing else separates them).
+        CPROCESS_REFUSE(__NR_ptrace, EPERM),
+        CPROCESS_REFUSE(__NR_process_vm_readv, EPERM),
+        CPROCESS_REFUSE(__NR_process_vm_writev, EPERM),
+        // No network: sockets of the local (AF_UNIX) family only.
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 4),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAFNOSUPPORT),
         // clone3 passes its flags in memory a filter cannot read: ENOSYS makes glibc fall back to
         // clone, whose flags it can (threads keep working).
         CPROCESS_REFUSE(__NR_clone3, ENOSYS),

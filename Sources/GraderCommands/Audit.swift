@@ -85,7 +85,7 @@ extension GraderCommand {
                 }
                 return
             }
-            if !noSandbox, let problem = Sandbox.unavailableReason() { throw HarnessFailure(problem) }
+            if !noSandbox, let problem = Sandbox.noRegimeReason() { throw HarnessFailure(problem) }
             try OutputFolder.create(self.out, option: "--out")
             FileHandle.standardError.write(Data("\(chosen.count) of \(all.count) mutants of \(self.reference) in code \(URL(fileURLWithPath: rubricPath).lastPathComponent) tests\n".utf8))
 

@@ -72,7 +72,7 @@ extension GraderCommand {
 
         func run() throws {
             Interruption.install(message: "interrupted: rerun the same command to grade what was in progress (finished submissions are kept)")
-            if !noSandbox, let problem = Sandbox.unavailableReason() { throw HarnessFailure(problem) }
+            if !noSandbox, let problem = Sandbox.noRegimeReason() { throw HarnessFailure(problem) }
             try OutputFolder.create(out, option: "--out")
             let runner = try BatchRunner(options: .init(
                 directory: directory, rubricPath: rubricPath, out: out, jobs: jobs, referencePath: reference,

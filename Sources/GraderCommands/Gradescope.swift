@@ -134,6 +134,12 @@ extension GraderCommand {
             single=$(find "$submission" -mindepth 1 -maxdepth 1 -name '*.zip' 2>/dev/null | head -1)
             if [ "$entries" = 1 ] && [ -n "$single" ]; then target="$single"; else target="$submission"; fi
             export GRADER_CACHE="${GRADER_CACHE:-$root/grader-cache}"
+            # Hidden material is root's alone: where Docker refuses namespaces (Gradescope), the grader's
+            # container regime has no allow-list and student code runs as an unprivileged uid, so file
+            # permissions are the boundary. The build and the data sets stay readable (the worker runs them).
+            mkdir -p "$GRADER_CACHE"
+            chmod 0700 "$results" "$GRADER_CACHE" "$submission" "$source/Sources" "$source/reference" 2>/dev/null
+            chmod 0600 "$source"/rubric/*.json 2>/dev/null
             "$grader" run --format json --rubric "$source/rubric/\(rubric).json"\(reference ? " --reference \"$source/reference\"" : "") "$target" \\
               > "$results/results.partial" 2> "$results/grader-stderr.txt"
             code=$?

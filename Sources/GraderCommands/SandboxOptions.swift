@@ -23,7 +23,7 @@ struct SandboxOptions: ParsableArguments {
         if noSandbox {
             return try Workspace(folder: folder, name: name, slot: 0, rubric: rubric, executable: executable, sandboxed: false)
         }
-        if let problem = Sandbox.unavailableReason() { throw HarnessFailure(problem) }
+        if let problem = Sandbox.noRegimeReason() { throw HarnessFailure(problem) }
         if let problem = Workspace.unreachableFolder(executable: executable, rubric: rubric) { throw HarnessFailure(problem) }
         return try Workspace(folder: folder, name: name, slot: 0, rubric: rubric, executable: executable, sandboxed: true)
     }

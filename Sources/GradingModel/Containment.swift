@@ -11,6 +11,9 @@ public struct Containment: Codable, Sendable, Equatable {
         self.limits = limits
     }
 
+    /// Sandboxed in the container regime (no namespaces; `Sandbox.Identity.containerUser`).
+    public var inContainer: Bool { sandboxed && limits.first?.hasPrefix("sandbox: CONTAINER") == true }
+
     /// All limits on one line, for summaries and `--timings`.
     public var summary: String { limits.joined(separator: "; ") }
 }

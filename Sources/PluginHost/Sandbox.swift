@@ -20,6 +20,12 @@ public struct Sandbox: Sendable, Equatable {
         case dedicatedUser(uid: UInt32)
         /// The current (non-root) user, in a user namespace of its own.
         case currentUser
+        /// Inside a container that refuses namespaces (Docker's default seccomp profile, as on
+        /// Gradescope): root drops to this uid with no capabilities and no new privileges, and
+        /// the file system's permissions are the boundary (no allow-list: hidden material must be
+        /// unreadable to that uid, `Sandbox.hideFromSandbox`). The container is the machine's
+        /// boundary; the worker's own seccomp filter refuses processes, sockets but AF_UNIX, ptrace.
+        case containerUser(uid: UInt32)
     }
 
     public var identity: Identity
@@ -54,8 +60,16 @@ public struct Sandbox: Sendable, Equatable {
 
     /// The uid the code runs as, when root chose one.
     public var uid: UInt32? {
-        if case .dedicatedUser(let uid) = identity { return uid }
-        return nil
+        switch identity {
+        case .dedicatedUser(let uid), .containerUser(let uid): uid
+        case .currentUser: nil
+        }
+    }
+
+    /// Whether this sandbox is the container regime (no namespaces, no allow-list).
+    public var inContainer: Bool {
+        if case .containerUser = identity { return true }
+        return false
     }
 
     /// The compiler's command prefix: its build folder writable, the prebuilt module cache
@@ -70,6 +84,7 @@ public struct Sandbox: Sendable, Equatable {
     /// `[sh -c join…] [setpriv …] bwrap … --`, with only `environment` inside (by default the
     /// worker's, `SubmissionBuilder.sandboxEnvironment`).
     public func prefix(writable: [String], readable: [String] = [], environment: [String: String]? = nil) -> [String] {
+        if case .containerUser(let uid) = identity { return containerPrefix(uid: uid, environment: environment) }
         var arguments = joinPrefix
         if let uid {
             arguments += [Self.setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"]
@@ -105,6 +120,68 @@ public struct Sandbox: Sendable, Equatable {
         return arguments
     }
 
+    /// The container regime's prefix: `[join…] setpriv` to the job's uid without capabilities or
+    /// new privileges (killed with its parent), then `env` with only `environment` and `TMPDIR`
+    /// (the job's own, as no tmpfs can be mounted), in the work folder.
+    func containerPrefix(uid: UInt32, environment: [String: String]?) -> [String] {
+        var variables = environment ?? SubmissionBuilder.sandboxEnvironment
+        variables["TMPDIR"] = tmpDirectory ?? "\(workDirectory)/tmp"
+        return joinPrefix + [Self.setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
+                             "--no-new-privs", "--pdeathsig", "KILL", "--", "/usr/bin/env", "-i", "-C", workDirectory]
+            + variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// How untrusted code is contained on this host: bubblewrap's namespaces where they can be
+    /// created; as root in a container that refuses them, the container regime; else nothing.
+    public enum Regime: Equatable, Sendable {
+        case namespaces
+        case container(reason: String)
+        case unavailable(reason: String)
+    }
+
+    nonisolated(unsafe) private static var probedRegime: Regime?
+
+    /// This host's regime (probed once per process).
+    public static func regime() -> Regime {
+        if let probedRegime { return probedRegime }
+        let regime: Regime
+        if let reason = unavailableReason() {
+            if geteuid() == 0 && canDropPrivileges() {
+                regime = .container(reason: "bubblewrap cannot create namespaces here (a container's seccomp profile refuses them)")
+            } else {
+                regime = .unavailable(reason: reason)
+            }
+        } else {
+            regime = .namespaces
+        }
+        probedRegime = regime
+        return regime
+    }
+
+    /// Why untrusted code cannot be contained at all here (nil when one regime can).
+    public static func noRegimeReason() -> String? {
+        if case .unavailable(let reason) = regime() { return reason }
+        return nil
+    }
+
+    /// Whether root can drop to an unprivileged uid without capabilities (the container regime).
+    static func canDropPrivileges() -> Bool {
+        guard FileManager.default.isExecutableFile(atPath: setpriv) else { return false }
+        let probe = Sandbox(identity: .containerUser(uid: 65534), workDirectory: "/", readOnly: [], tmpDirectory: "/tmp")
+        guard let process = try? ChildProcess(arguments: probe.workerPrefix + ["/usr/bin/id", "-u"], inheritEnvironment: false) else { return false }
+        process.closeInput()
+        _ = process.drainAll(until: .now() + 10)
+        return process.wait().exitCode == 0 && process.remainingOutput().trimmingCharacters(in: .whitespacesAndNewlines) == "65534"
+    }
+
+    /// Makes `path` (a hidden rubric, the reference, the autograder's sources, the results) root's
+    /// alone, so the container regime's uid cannot read it: mode 0700 (0600 for a file).
+    public static func hideFromSandbox(_ path: String) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        chmod(path, isDirectory.boolValue ? 0o700 : 0o600)
+    }
+
     /// The Swift toolchain's `usr` folder (holding `bin/swiftc`), when it is not the system's.
     static func toolchainFolders() -> [String] {
         let swiftc = URL(fileURLWithPath: SubmissionBuilder.swiftcPath()).resolvingSymlinksInPath()
@@ -135,9 +212,13 @@ public struct Sandbox: Sendable, Equatable {
             : "bubblewrap cannot create an unprivileged user namespace here (kernel.unprivileged_userns_clone or user.max_user_namespaces): run as root, enable user namespaces, or pass --no-sandbox for trusted submissions"
     }
 
-    /// Gives the sandbox's user the work folder (recursively), so it can write its build.
+    /// Gives the sandbox's user the work folder (recursively), so it can write its build; in a
+    /// container, with a `tmp` of its own.
     public func prepareWorkDirectory() throws {
         guard let uid else { return }
+        if inContainer && tmpDirectory == nil {
+            try FileManager.default.createDirectory(atPath: "\(workDirectory)/tmp", withIntermediateDirectories: true)
+        }
         let enumerator = FileManager.default.enumerator(atPath: workDirectory)
         chown(workDirectory, uid, uid)
         while let relative = enumerator?.nextObject() as? String {

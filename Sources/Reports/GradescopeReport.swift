@@ -40,6 +40,9 @@ public struct GradescopeReport: Codable, Equatable {
         if let containment = report.containment, !containment.sandboxed {
             output += "\nGraded without a sandbox: \(containment.limits.first ?? "")"
         }
+        if let containment = report.containment, containment.inContainer {
+            output += "\nGraded in a container without namespaces: \(containment.limits.first ?? "")"
+        }
         if !report.limitEvents.isEmpty {
             output += "\nYour code reached the grader's limits:\n" + report.limitEvents.map { "- \($0)" }.joined(separator: "\n")
         }

@@ -69,6 +69,9 @@ public enum TextReport {
         if let containment = report.containment, !containment.sandboxed {
             lines.append("Graded without a sandbox: \(containment.limits.first ?? "")")
         }
+        if let containment = report.containment, containment.inContainer {
+            lines.append("Graded in a container without namespaces: \(containment.limits.first ?? "")")
+        }
         return lines
     }
 }

@@ -193,6 +193,42 @@ import Testing
                 && (broken["output"] as? String ?? "").contains("Optimizers.swift:6:"), "\(broken["output"] ?? "")")
         let unsafe = try grade(hostile)
         #expect((unsafe["score"] as? Double) == 0 && (unsafe["output"] as? String ?? "").contains("cannot be unpacked safely"), "\(unsafe["output"] ?? "")")
+        // Issue 27: under a default Docker container's confinement (no namespaces, Docker's
+        // capabilities) bubblewrap cannot start; the container regime grades as outside it, and a
+        // submission reading the hidden rubric, the reference or the autograder's sources gets nothing.
+        let confine = TestSupport.repository + "/scripts/docker-like-confinement.py"
+        func gradeConfined(_ submission: String) throws -> [String: Any] {
+            let folder = root + "/submission"
+            try? FileManager.default.removeItem(atPath: folder)
+            try? FileManager.default.removeItem(atPath: root + "/results")
+            try GraderSourcesCopy.copyFolder(submission, to: folder)
+            let run = try TestSupport.runCommand(confine, ["/bin/bash", root + "/source/run_autograder"], in: root,
+                                                 environment: ["AUTOGRADER_ROOT": root, "GRADER_BIN": TestSupport.graderExecutable,
+                                                               "GRADER_CACHE": TestSupport.cacheDirectory])
+            #expect(run.code == 0, "run_autograder under the Docker-like confinement: \(run.error)")
+            return try Self.validate(root + "/results/results.json")
+        }
+        if getuid() == 0 {
+            let confined = try gradeConfined(TestSupport.repository + "/reference")
+            let output = confined["output"] as? String ?? ""
+            #expect(confined["score"] as? Double == 120 && output.contains("sandbox: CONTAINER"), "\(output)")
+            let confinedSkeleton = try gradeConfined(TestSupport.repository + "/submissions/skeleton")
+            #expect((confinedSkeleton["score"] as? Double ?? (confinedSkeleton["score"] as? Int).map(Double.init)) == 0)
+            // The reader: the reference, but its Sgd returns the weights unchanged (failing TestOptimizers2)
+            // if any hidden file could be read.
+            let secrets = ["\(root)/source/rubric/course-hidden.json", "\(root)/source/reference/Sources/Submission/Conv.swift",
+                           "\(root)/source/Sources/Checks/CheckCatalog.swift"]
+            let reader = try TestSupport.referenceWithSgd(in: Self.base + "/hidden-reader", replacement: """
+                        if \(secrets.map { "FileManager.default.contents(atPath: \"\($0)\") != nil" }.joined(separator: " || ")) { return weightTensor }
+                        return weightTensor.zipWith(gradientTensor) { w, g in w - learningRate * g }
+
+                """, imports: "import Foundation\n")
+            let read = try gradeConfined(reader)
+            #expect(read["score"] as? Double == 120, "a hidden file was readable in the container regime: \(read["output"] ?? "")")
+            let feedback = String(decoding: try JSONSerialization.data(withJSONObject: read), as: UTF8.self)
+            #expect(!feedback.contains("\"seed\"") && !feedback.contains("differentialGroups"), "nothing of the hidden rubric reaches the feedback")
+        }
+
         // The harness itself broken: still a results.json, 0 and the reason.
         let missing = try grade(TestSupport.repository + "/reference", grader: Self.base + "/no-such-grader")
         #expect((missing["score"] as? Int) == 0 && (missing["output"] as? String ?? "").contains("the grader is not built"), "\(missing)")
