@@ -215,11 +215,12 @@ import Testing
             let confinedSkeleton = try gradeConfined(TestSupport.repository + "/submissions/skeleton")
             #expect((confinedSkeleton["score"] as? Double ?? (confinedSkeleton["score"] as? Int).map(Double.init)) == 0)
             // The reader: the reference, but its Sgd returns the weights unchanged (failing TestOptimizers2)
-            // if any hidden file could be read.
+            // if any hidden file could be read, or a network socket opened.
             let secrets = ["\(root)/source/rubric/course-hidden.json", "\(root)/source/reference/Sources/Submission/Conv.swift",
                            "\(root)/source/Sources/Checks/CheckCatalog.swift"]
             let reader = try TestSupport.referenceWithSgd(in: Self.base + "/hidden-reader", replacement: """
                         if \(secrets.map { "FileManager.default.contents(atPath: \"\($0)\") != nil" }.joined(separator: " || ")) { return weightTensor }
+                        if socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0) >= 0 { return weightTensor }  // the container has a network
                         return weightTensor.zipWith(gradientTensor) { w, g in w - learningRate * g }
 
                 """, imports: "import Foundation\n")

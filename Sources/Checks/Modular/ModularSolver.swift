@@ -137,14 +137,15 @@ enum ModularSolver {
                     throw fail("a finite training loss and gradients", "loss \(reported)\(grads.values.contains(where: \.hasNonFinite) ? " and NaN or inf in the gradients" : "")",
                                "NaN or inf: a softmax without the max shift, or an update rule of the wrong sign")
                 }
+                // Every parameter's update rule call, with the config the judge keeps.
+                let calls: [(String, [ExerciseValue])] = names.map { name in
+                    var config = configs[name] ?? UpdateConfig(learningRate: learningRate)
+                    config.learningRate = learningRate
+                    return (request.updateRule, [.tensor(params[name]!), .tensor(grads[name]!), config.exerciseValue])
+                }
                 guard let measures else {
-                    // A kit: the student's loss and gradients, unverified.
+                    // A kit: the student's loss, gradients and update rule, unverified.
                     losses.append(reported)
-                    let calls: [(String, [ExerciseValue])] = names.map { name in
-                        var config = configs[name] ?? UpdateConfig(learningRate: learningRate)
-                        config.learningRate = learningRate
-                        return (request.updateRule, [.tensor(params[name]!), .tensor(grads[name]!), config.exerciseValue])
-                    }
                     for (name, answer) in zip(names, try batched(modular, calls) {}) {
                         let result = try? answer.list("the result", count: 2)
                         guard let next = try? result?[0].tensor("next_w"), next.shape == params[name]!.shape,
@@ -174,11 +175,6 @@ enum ModularSolver {
                 // arithmetic's), never what the worker returned.
                 var expected: [String: Tensor] = [:]
                 var nextConfigs: [String: UpdateConfig] = [:]
-                let calls: [(String, [ExerciseValue])] = names.map { name in
-                    var config = configs[name] ?? UpdateConfig(learningRate: learningRate)
-                    config.learningRate = learningRate
-                    return (request.updateRule, [.tensor(params[name]!), .tensor(grads[name]!), config.exerciseValue])
-                }
                 let updates = try batched(modular, calls) {
                     for name in names {
                         let (w, dw) = (params[name]!, grads[name]!)
