@@ -158,8 +158,7 @@ public struct BatchRunner {
         try? FileManager.default.createDirectory(atPath: sharedBuilds, withIntermediateDirectories: true)
         let cleanup = Interruption.addCleanup { [sharedBuilds] in try? FileManager.default.removeItem(atPath: sharedBuilds) }
         defer {
-            Interruption.removeCleanup(cleanup)
-            try? FileManager.default.removeItem(atPath: sharedBuilds)
+            if Interruption.removeCleanup(cleanup) { try? FileManager.default.removeItem(atPath: sharedBuilds) }
             // Each job removed its own folder; the parent goes too when nothing is left in it.
             rmdir("\(options.out)/work")
         }

@@ -148,7 +148,7 @@ public final class Workspace {
     public func close() {
         guard !closed else { return }
         closed = true
-        if let cleanupToken { Interruption.removeCleanup(cleanupToken) }
+        if let cleanupToken, !Interruption.removeCleanup(cleanupToken) { return }  // the interruption's handler releases it
         Self.release(treeLimits: treeLimits, disk: disk, folder: folder)
     }
 

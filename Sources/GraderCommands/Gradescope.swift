@@ -46,8 +46,7 @@ extension GraderCommand {
             let staging = FileManager.default.temporaryDirectory.appendingPathComponent("gradescope-\(getpid())-\(UUID().uuidString)").path
             let cleanup = Interruption.addCleanup { try? FileManager.default.removeItem(atPath: staging) }
             defer {
-                Interruption.removeCleanup(cleanup)
-                try? FileManager.default.removeItem(atPath: staging)
+                if Interruption.removeCleanup(cleanup) { try? FileManager.default.removeItem(atPath: staging) }
             }
             let name = URL(fileURLWithPath: rubricPath).deletingPathExtension().lastPathComponent
             do {

@@ -47,8 +47,10 @@ public final class SubmissionInput {
 
     /// Removes the temporary folder of an unpacked zip.
     public func cleanUp() {
-        if let cleanupToken { Interruption.removeCleanup(cleanupToken) }
-        cleanupToken = nil
+        if let token = cleanupToken {
+            cleanupToken = nil
+            guard Interruption.removeCleanup(token) else { return }  // the interruption's handler removes it
+        }
         if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
     }
 

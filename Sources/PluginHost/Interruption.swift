@@ -25,10 +25,16 @@ public enum Interruption {
         return nextCleanup
     }
 
-    public static func removeCleanup(_ token: Int) {
+    /// Unregisters a cleanup; true when the caller now owns it. False once the run is interrupted:
+    /// the handler took every cleanup when it was signalled (under the same lock) and is running
+    /// them, so running it too would race it (two removals of one tree each stop at what the
+    /// other removed, and leave the folder).
+    @discardableResult
+    public static func removeCleanup(_ token: Int) -> Bool {
         lock.lock()
+        defer { lock.unlock() }
         cleanups[token] = nil
-        lock.unlock()
+        return signalled == nil
     }
 
     /// Whether the run has been interrupted: nothing may be recorded any more.

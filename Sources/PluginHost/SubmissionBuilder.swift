@@ -132,8 +132,7 @@ public struct SubmissionBuilder: Sendable {
         }
         let cleanup = Interruption.addCleanup { try? FileManager.default.removeItem(atPath: work) }
         defer {
-            Interruption.removeCleanup(cleanup)
-            try? fileManager.removeItem(atPath: work)
+            if Interruption.removeCleanup(cleanup) { try? fileManager.removeItem(atPath: work) }
         }
 
         if !commandPrefix.isEmpty { chownForSandbox(work) }
