@@ -27,10 +27,6 @@ public enum CheckCatalog {
     public static let trainingGroups: [String] = TrainingChecks.groups.map(\.name)
         + [ModularTrainingChecks.overfitSmallData, ModularTrainingChecks.convNetOverfit, ModularTrainingChecks.convNetTrain].map(\.name)
 
-    /// Whether this grader holds the harness's implementation (false in a student's kit, whose
-    /// public checks answer from recorded cases and whose trainings are not verified).
-    public static var hasOracles: Bool { harnessOracles != nil }
-
     /// The group named `name`.
     public static func group(named name: String) -> CheckGroup? {
         groups.first { $0.name == name }

@@ -23,7 +23,7 @@ public struct Sandbox: Sendable, Equatable {
         /// Inside a container that refuses namespaces (Docker's default seccomp profile, as on
         /// Gradescope): root drops to this uid with no capabilities and no new privileges, and
         /// the file system's permissions are the boundary (no allow-list: hidden material must be
-        /// unreadable to that uid, `Sandbox.hideFromSandbox`). The container is the machine's
+        /// unreadable to that uid, as Gradescope's run_autograder makes it). The container is the machine's
         /// boundary; the worker's own seccomp filter refuses processes, sockets but AF_UNIX, ptrace.
         case containerUser(uid: UInt32)
     }
@@ -123,9 +123,12 @@ public struct Sandbox: Sendable, Equatable {
     /// The container regime's prefix: `[join…] setpriv` to the job's uid without capabilities or
     /// new privileges (killed with its parent), then `env` with only `environment` and `TMPDIR`
     /// (the job's own, as no tmpfs can be mounted), in the work folder.
+    /// The container regime's `/tmp`: the bound folder's path, else the work folder's own `tmp`.
+    var containerTmp: String { tmpDirectory ?? "\(workDirectory)/tmp" }
+
     func containerPrefix(uid: UInt32, environment: [String: String]?) -> [String] {
         var variables = environment ?? SubmissionBuilder.sandboxEnvironment
-        variables["TMPDIR"] = tmpDirectory ?? "\(workDirectory)/tmp"
+        variables["TMPDIR"] = containerTmp
         return joinPrefix + [Self.setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
                              "--no-new-privs", "--pdeathsig", "KILL", "--", "/usr/bin/env", "-i", "-C", workDirectory]
             + variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
@@ -174,14 +177,6 @@ public struct Sandbox: Sendable, Equatable {
         return process.wait().exitCode == 0 && process.remainingOutput().trimmingCharacters(in: .whitespacesAndNewlines) == "65534"
     }
 
-    /// Makes `path` (a hidden rubric, the reference, the autograder's sources, the results) root's
-    /// alone, so the container regime's uid cannot read it: mode 0700 (0600 for a file).
-    public static func hideFromSandbox(_ path: String) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
-        chmod(path, isDirectory.boolValue ? 0o700 : 0o600)
-    }
-
     /// The Swift toolchain's `usr` folder (holding `bin/swiftc`), when it is not the system's.
     static func toolchainFolders() -> [String] {
         let swiftc = URL(fileURLWithPath: SubmissionBuilder.swiftcPath()).resolvingSymlinksInPath()
@@ -216,9 +211,7 @@ public struct Sandbox: Sendable, Equatable {
     /// container, with a `tmp` of its own.
     public func prepareWorkDirectory() throws {
         guard let uid else { return }
-        if inContainer && tmpDirectory == nil {
-            try FileManager.default.createDirectory(atPath: "\(workDirectory)/tmp", withIntermediateDirectories: true)
-        }
+        if inContainer { try FileManager.default.createDirectory(atPath: containerTmp, withIntermediateDirectories: true) }
         let enumerator = FileManager.default.enumerator(atPath: workDirectory)
         chown(workDirectory, uid, uid)
         while let relative = enumerator?.nextObject() as? String {

@@ -135,12 +135,12 @@ struct TrainingRun {
                 throw fail(CheckFailure(expected: "finite gradients", got: "NaN or inf in the gradient of \(parameters[bad].name) at iteration \(iteration + 1)",
                                         hint: "the weights diverged: check the gradients' signs"))
             }
-            var slope = 0.0
-            for index in gradients.tensors.indices { slope += CheckMath.dot(gradients.tensors[index], direction[index]) }
-            slope /= Double(indices.count)
             if verifier == nil {
                 losses.append(reported)
             } else {
+                var slope = 0.0
+                for index in gradients.tensors.indices { slope += CheckMath.dot(gradients.tensors[index], direction[index]) }
+                slope /= Double(indices.count)
                 // The orientation whose loss and gradient the student's functions computed (correlation
                 // first), read at the first iteration and kept; a mismatch says which half was wrong.
                 let candidates = flipped.map { [$0] } ?? measures.keys.sorted { !$0 && $1 }

@@ -137,11 +137,14 @@ enum ModularSolver {
                     throw fail("a finite training loss and gradients", "loss \(reported)\(grads.values.contains(where: \.hasNonFinite) ? " and NaN or inf in the gradients" : "")",
                                "NaN or inf: a softmax without the max shift, or an update rule of the wrong sign")
                 }
-                // Every parameter's update rule call, with the config the judge keeps.
-                let calls: [(String, [ExerciseValue])] = names.map { name in
+                // Every parameter's update rule call, with the config the judge keeps at this epoch's rate.
+                let current = Dictionary(uniqueKeysWithValues: names.map { name in
                     var config = configs[name] ?? UpdateConfig(learningRate: learningRate)
                     config.learningRate = learningRate
-                    return (request.updateRule, [.tensor(params[name]!), .tensor(grads[name]!), config.exerciseValue])
+                    return (name, config)
+                })
+                let calls: [(String, [ExerciseValue])] = names.map { name in
+                    (request.updateRule, [.tensor(params[name]!), .tensor(grads[name]!), current[name]!.exerciseValue])
                 }
                 guard let measures else {
                     // A kit: the student's loss, gradients and update rule, unverified.
@@ -178,8 +181,7 @@ enum ModularSolver {
                 let updates = try batched(modular, calls) {
                     for name in names {
                         let (w, dw) = (params[name]!, grads[name]!)
-                        var config = configs[name] ?? UpdateConfig(learningRate: learningRate)
-                        config.learningRate = learningRate
+                        var config = current[name]!
                         // The judge's arithmetic, live: these answers are not recorded (a kit never gets here).
                         let answer = request.updateRule == "sgd" ? [w - config.learningRate * dw]
                             : harnessOracles!.answer(request.updateRule == "sgdMomentum" ? .sgdMomentum(w, dw, config)

@@ -121,11 +121,8 @@ public enum KitCases {
     public static var fileName: String { RecordedCases.fileName }
     /// Called by the judge after each check: keeps the answers it recorded, if recording.
     public static func appendRecorded() throws { try RecordedCases.appendRecorded() }
-    /// Whether this process records the answers it gives (`GRADER_RECORD_CASES` set).
-    public static var recording: Bool { RecordedCases.recording }
-    /// The number of distinct answers in an encoded file (several appends merged), nil if damaged.
+    /// An encoded file of several appends as one (a question answered twice kept once), nil if damaged.
     public static func merged(_ data: Data) -> Data? { RecordedCases.decode(data).map(RecordedCases.encode) }
-    public static func count(_ data: Data) -> Int? { RecordedCases.decode(data)?.count }
 }
 
 /// Where public checks get their expected values from: the harness's implementation, or a kit's
@@ -138,7 +135,7 @@ enum Oracle {
     static func answer(_ question: OracleQuestion) throws -> [Tensor] {
         if let oracles = harnessOracles {
             let answer = oracles.answer(question)
-            if nesting == 0 { RecordedCases.record(question.digest, answer) }
+            if nesting == 0 { RecordedCases.record(question, answer) }
             return answer
         }
         return try RecordedCases.answer(question)
@@ -158,7 +155,7 @@ enum Oracle {
         nesting += 1
         defer { nesting -= 1 }
         let gradient = try NumericGradient.ofArray(x, dout, f)
-        if nesting == 1 { RecordedCases.record(question.digest, [gradient]) }
+        if nesting == 1 { RecordedCases.record(question, [gradient]) }
         return gradient
     }
 }
@@ -173,11 +170,13 @@ enum RecordedCases {
 
     nonisolated(unsafe) private static var recorded: [UInt64: [Tensor]] = [:]
     nonisolated(unsafe) private static var loaded: [UInt64: [Tensor]]?
-    /// Set (by the judge) when answers are to be kept: `GRADER_RECORD_CASES` names the file.
-    nonisolated(unsafe) static var recording = ProcessInfo.processInfo.environment["GRADER_RECORD_CASES"] != nil
+    /// Whether answers are kept: `GRADER_RECORD_CASES` names the file (`grader kit` sets it for
+    /// the judges of its grading of the reference).
+    static let recording = ProcessInfo.processInfo.environment["GRADER_RECORD_CASES"] != nil
 
-    static func record(_ digest: UInt64, _ answer: [Tensor]) {
-        if recording { recorded[digest] = answer }
+    /// Keeps an answer while recording; otherwise does nothing (not even the digest).
+    static func record(_ question: OracleQuestion, _ answer: [Tensor]) {
+        if recording { recorded[question.digest] = answer }
     }
 
     /// Appends the answers recorded since the last call to the `GRADER_RECORD_CASES` file (the
