@@ -131,5 +131,38 @@ import Testing
         #expect(rows["steering-gradients"]?["fc"] == "50" && rows["steering-gradients"]?["trainMLP"] == "0", "\(rows)")
     }
 
+    /// Canned weights: the update rules return trained parameters pasted into the source (the
+    /// reference's, which reach 100 %, 100 % and 94 % when the judge trains them) whatever w and dw
+    /// they are sent. A solver that believed the worker's next_w held them after one iteration; the
+    /// judge compares each next_w with the rule's arithmetic, so each training fails at iteration 1,
+    /// in `grader run` and in `grader batch`, while the update-rule groups (honest there) keep theirs.
+    @Test func cannedWeightsFromTheUpdateRulesScoreNothingOnTheTrainings() throws {
+        let path = try Self.path("canned-weights")
+        let (_, modular, _) = try TestSupport.runGrader(["run", "--rubric", "rubric/modular.json", "--group", "adam", "--group", "overfitSmallData",
+                                                         "--group", "convNetOverfit", "--group", "convNetTrain", path])
+        #expect(modular.contains("adam: OK"), "\(modular.prefix(1500))")
+        for group in ["overfitSmallData", "convNetOverfit", "convNetTrain"] { #expect(modular.contains("\(group): FAIL"), "\(modular.prefix(1500))") }
+        #expect(modular.contains("sgd(w, dw, config) for W1 to return the rule's next_w") && modular.contains("adam(w, dw, config) for W1 to return the rule's next_w")
+                && modular.contains("a next_w that differs from it at iteration 1"), "\(modular.prefix(1500))")
+
+        let rubric = Self.folder + "/modular-short.json"
+        try """
+            {"exercise": "Modular", "title": "short", "examPercentage": 0, "seed": 0, "dataDirectory": "\(TestSupport.repository)/rubric/data",
+             "groups": [{"name": "adam", "percent": 50}, {"name": "overfitSmallData", "percent": 50}],
+             "limits": {"checkTimeoutSeconds": 60, "compileTimeoutSeconds": 180, "memoryMiB": 4096, "cpuSeconds": 600}}
+            """.write(toFile: rubric, atomically: true, encoding: .utf8)
+        // The honest student is the whole reference (the course's alice holds exercise 2's files only).
+        let course = BatchTests.course("canned", ["canned-weights"])
+        try? FileManager.default.removeItem(atPath: course + "/zoe")
+        try FileManager.default.copyItem(atPath: TestSupport.repository + "/reference", toPath: course + "/zoe")
+        let out = Self.folder + "/canned-batch"
+        let (code, output, error) = try TestSupport.runGrader(["batch", course, "--rubric", rubric, "--jobs", "2", "--out", out]
+                                                              + (BatchTests.sandboxUsable ? [] : ["--no-sandbox"]))
+        #expect(code == 0, "\(output.suffix(600)) \(error.suffix(600))")
+        let rows = try BatchTests().gradebook(out)
+        #expect(rows["zoe"]?["total"] == "100", "\(rows)")
+        #expect(rows["canned-weights"]?["adam"] == "50" && rows["canned-weights"]?["overfitSmallData"] == "0", "\(rows)")
+    }
+
     static func path(_ fixture: String) throws -> String { try #require(fixtures[fixture], "\(fixture) was written") }
 }

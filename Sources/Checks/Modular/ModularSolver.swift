@@ -98,13 +98,18 @@ enum ModularSolver {
         var learningRate = request.learningRate
         var losses: [Double] = []
         let count = min(request.trainCount, data.count)
+        var iteration = 0
         func fail(_ expected: String, _ got: String, _ hint: String) -> CheckFailure {
             CheckArtifacts.add("loss", shape: [losses.count], values: losses)
-            return CheckFailure(expected: expected, got: "\(got) at iteration \(losses.count + 1)", hint: hint)
+            return CheckFailure(expected: expected, got: "\(got) at iteration \(iteration)", hint: hint)
         }
+        // sgd has no group of its own (the assignment gives it): its hint states the rule.
+        let ruleHint = request.updateRule == "sgd" ? "sgd's next_w is w − config.learningRate·dw, and its config is returned unchanged"
+            : "run the \(request.updateRule) group's checks"
         for _ in 0..<request.epochs {
             let permutation = random.permutation(count)
             for batchStart in stride(from: 0, to: count, by: request.batchSize) {
+                iteration += 1
                 let (x, y) = inputs(data, Array(permutation[batchStart..<min(batchStart + request.batchSize, count)]), for: request.network)
                 // The judge's loss here and at ±h along two directions, computed while the worker
                 // sets the judge's parameters and runs loss(X, y) (one round trip).
@@ -153,7 +158,7 @@ enum ModularSolver {
                         let result = try? answer.list("the result", count: 2)
                         guard let next = try? result?[0].tensor("next_w"), next.shape == params[name]!.shape,
                               let config = try? result.map({ try UpdateConfig($0[1]) }) else {
-                            throw fail("\(request.updateRule)(w, dw, config) for \(name) to return (next_w, config)", "another result", "run the \(request.updateRule) group's checks")
+                            throw fail("\(request.updateRule)(w, dw, config) for \(name) to return (next_w, config)", "another result", ruleHint)
                         }
                         (params[name], configs[name]) = (next, config)
                     }
@@ -204,7 +209,7 @@ enum ModularSolver {
                           zip(next.scalars, want.scalars).allSatisfy({ abs($0 - $1) <= updateTolerance * scale + 1e-12 * abs($1) }) else {
                         throw fail("\(request.updateRule)(w, dw, config) for \(name) to return the rule's next_w",
                                    "a next_w \(next.map { $0.shape == w.shape ? "that differs from it" : "of shape \($0.shape)" } ?? "that is not a tensor")",
-                                   "run the \(request.updateRule) group's checks")
+                                   ruleHint)
                     }
                     (params[name], configs[name]) = (next, nextConfigs[name]!)
                 }
