@@ -37,9 +37,11 @@ let package = Package(
         .target(name: "RemoteObjects", dependencies: [.product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The untrusted side: dlopen a compiled submission, check its ABI, execute calls on its objects.
         /// It needs no checks: the trainings too are driven by the judge, which sends call plans.
-        .target(name: "Worker", dependencies: ["GradingModel", "RemoteObjects", "CProcess", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        .target(name: "Worker", dependencies: ["GradingModel", "RemoteObjects", "CProcess", "CKernels", .product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The trusted side: run the checks against proxies of the worker's objects, and decide.
         .target(name: "Judge", dependencies: ["Checks", "GradingModel", "RemoteObjects", "PluginHost", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        /// The worker's summing loop compiled for AVX2 too (Swift targets baseline x86-64 only).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         /// pipe2 and posix_spawn's closefrom, which Swift's Glibc module does not import.
         .target(name: "CProcess"),
         /// The host side: compile a submission with swiftc, spawn and supervise judges and workers.

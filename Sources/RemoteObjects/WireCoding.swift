@@ -16,6 +16,8 @@ public struct WireWriter {
     /// The finished frame (the length prefix filled in).
     public static func frame(_ message: WireMessage) -> [UInt8] {
         var writer = WireWriter()
+        // A training's frames carry tens of kilobytes of tensors: one allocation, not a dozen regrowths.
+        writer.bytes.reserveCapacity(4 + message.tensorBytes + 256)
         writer.write(message)
         let length = UInt32(writer.bytes.count - 4)
         for i in 0..<4 { writer.bytes[i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
@@ -184,8 +186,31 @@ public struct WireReader {
             throw WireError("a tensor whose shape \(shape) holds \(product) values but that carries \(count) (was its `scalars` changed without its shape?)")
         }
         let raw = try take(Int(count) * 8)
-        var scalars = [Double](repeating: 0, count: Int(count))
-        scalars.withUnsafeMutableBytes { destination in raw.withUnsafeBytes { destination.copyMemory(from: $0) } }
+        let scalars = [Double](unsafeUninitializedCapacity: Int(count)) { destination, initialized in
+            raw.withUnsafeBytes { UnsafeMutableRawBufferPointer(destination).copyMemory(from: $0) }
+            initialized = Int(count)
+        }
         return Tensor(shape: shape, scalars: scalars)
+    }
+}
+
+extension WireMessage {
+    /// The bytes of the tensors' values it carries (a lower bound of its frame's size).
+    var tensorBytes: Int {
+        switch self {
+        case .call(_, _, _, let arguments): return arguments.reduce(0) { $0 + $1.tensorBytes }
+        case .reply(_, .success(let value)): return value.tensorBytes
+        default: return 0
+        }
+    }
+}
+
+extension WireValue {
+    var tensorBytes: Int {
+        switch self {
+        case .tensor(let tensor): return tensor.scalars.count * 8
+        case .list(let items): return items.reduce(0) { $0 + $1.tensorBytes }
+        default: return 0
+        }
     }
 }

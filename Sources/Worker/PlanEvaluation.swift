@@ -1,3 +1,4 @@
+import CKernels
 import ExerciseKit
 import RemoteObjects
 
@@ -135,23 +136,11 @@ struct Accumulator {
             }
             tensor = nil  // keep the buffer unique: the sum is the training's hot loop
             total.scalars.withUnsafeMutableBufferPointer { sum in
-                t.scalars.withUnsafeBufferPointer { g in Self.accumulate(sum.baseAddress!, g.baseAddress!, count: sum.count) }
+                t.scalars.withUnsafeBufferPointer { g in ckernels_accumulate(sum.baseAddress!, g.baseAddress!, sum.count) }
             }
             tensor = total
         default:
             throw ThrownError(kind: .other, message: "\(origin()) returned \(Invocation.describe(value)) where a number or a tensor like the other samples' was expected")
         }
-    }
-
-    /// total += g, four values at a time.
-    @inline(__always)
-    static func accumulate(_ total: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, count: Int) {
-        var i = 0
-        while i + 4 <= count {
-            let sum = UnsafeRawPointer(total + i).loadUnaligned(as: SIMD4<Double>.self) + UnsafeRawPointer(g + i).loadUnaligned(as: SIMD4<Double>.self)
-            UnsafeMutableRawPointer(total + i).storeBytes(of: sum, as: SIMD4<Double>.self)
-            i += 4
-        }
-        while i < count { total[i] += g[i]; i += 1 }
     }
 }
