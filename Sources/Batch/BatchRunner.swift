@@ -48,6 +48,8 @@ public struct BatchRunner {
     public let options: Options
     public let rubric: Rubric
     public let store: BatchStore
+    /// Held while this runner lives: one batch at a time writes an output folder.
+    let outputLock: OutputFolderLock
 
     /// What a grade depends on besides the submission: the rubric file and the reference's
     /// sources. Part of every row's hash, so fixing either regrades everyone on the next run.
@@ -65,6 +67,11 @@ public struct BatchRunner {
         } catch {
             throw BatchSetupFailure(description: "--out \(options.out) cannot hold the batch's state (\(Self.reason(error))): give a writable folder")
         }
+        outputLock = try OutputFolderLock(folder: options.out)
+        // A grader killed with -9 cleans nothing up: its work folders (one of them perhaps still a
+        // mounted tmpfs), its shared builds and its control groups are removed before grading.
+        Self.removeLeftovers(of: "\(options.out)/work")
+        ProcessTreeLimits.removeGroupsOfDeadGraders()
     }
 
     /// Why this batch would grade wrongly, checked before anyone is graded: hidden differential
@@ -234,6 +241,7 @@ public struct BatchRunner {
         let unzipStart = DispatchTime.now()
         do {
             try unpack(entry, into: workspace.submissionFolder)
+            FaultInjection.reached(.unzip, submission: entry.id)
             row.unzipSeconds = Self.seconds(since: unzipStart)
             var session = GradingSession(rubric: rubric, executable: options.executable)
             session.referencePath = options.referencePath
@@ -310,6 +318,41 @@ extension BatchRunner {
             return database.resultCode == .SQLITE_CANTOPEN ? "the database cannot be created or opened there" : (database.message ?? "\(database.resultCode)")
         }
         return SubmissionBuilder.reason(error)
+    }
+}
+
+/// An exclusive lock on the output folder (`.batch.lock`): two batches writing one gradebook would
+/// grade each student twice and mix their rows. The kernel drops it when its holder dies (kill -9
+/// included), so it is never stale.
+final class OutputFolderLock: @unchecked Sendable {
+    let descriptor: Int32
+
+    init(folder: String) throws {
+        let path = "\(folder)/.batch.lock"
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else {
+            throw BatchSetupFailure(description: "--out \(folder) cannot hold the batch's lock file (\(String(cString: strerror(errno)))): give a writable folder")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            close(descriptor)
+            throw BatchSetupFailure(description: "another grader batch\(holder.isEmpty ? "" : " (process \(holder))") is writing to --out \(folder): wait for it to finish, or give another --out")
+        }
+        ftruncate(descriptor, 0)
+        let pid = "\(getpid())\n"
+        _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+    }
+
+    deinit { close(descriptor) }
+}
+
+extension BatchRunner {
+    /// Unmounts and removes what a killed run left in the work folder (nothing runs there now:
+    /// this runner holds the output folder's lock).
+    static func removeLeftovers(of work: String) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: work) else { return }
+        for entry in entries { SubmissionDisk.detach("\(work)/\(entry)") }
+        try? FileManager.default.removeItem(atPath: work)
     }
 }
 

@@ -143,6 +143,7 @@ public final class BatchStore {
                 try Check(submission: submission.id, groupName: result.group, name: result.name, status: result.status.rawValue,
                           message: result.message, seconds: result.seconds).insert(db)
             }
+            FaultInjection.reached(.row, submission: submission.id)
         }
     }
 

@@ -98,6 +98,7 @@ public struct GradingSession {
         builder.sharedCacheDirectory = sharedCacheDirectory
         builder.threads = compilerThreads
         progress("compiling \(name)…")
+        FaultInjection.reached(.compile, submission: name)
         let build: SubmissionBuilder.Build
         do {
             build = try builder.build(submissionAt: path, abiVersion: ExerciseKitABI.version)
@@ -120,6 +121,7 @@ public struct GradingSession {
         var diagnoses = 0
         var differential = DifferentialOracle(session: self)
         _ = treeLimits?.newEvents()  // the compiler's, if any, are not the checks'
+        FaultInjection.reached(.load, submission: name)
         do {
             for id in selectedCheckIDs {
                 let scale = CheckCatalog.check(id: id)?.timeoutScale ?? 1
@@ -158,6 +160,7 @@ public struct GradingSession {
                 if !keepArtifacts { result.artifacts = result.artifacts?.filter { $0.key == "loss" } }
                 checkFinished(result)
                 report.results.append(result)
+                if report.results.count == 1 { FaultInjection.reached(.checks, submission: name) }
             }
         } catch let failure as GradingFailure {
             report.failure = failure.description

@@ -135,23 +135,32 @@ public final class ProcessTreeLimits: @unchecked Sendable {
     /// Groups of graders that were killed (kill -9 cannot clean up): their leftover processes are
     /// ended and the groups removed, once per grader process.
     static let staleGroupsRemoved: Bool = {
-        let parents = ["\(v1Root)/memory", "\(v1Root)/pids"] + (v2Root().map { [$0] } ?? [])
-        for parent in parents {
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix("grader-") {
-                guard let pid = pid_t(entry.dropFirst("grader-".count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
-                let group = "\(parent)/\(entry)"
-                for leaf in (try? FileManager.default.contentsOfDirectory(atPath: group)) ?? [] {
-                    var isDirectory: ObjCBool = false
-                    guard FileManager.default.fileExists(atPath: "\(group)/\(leaf)", isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-                    for pid in pids(in: "\(group)/\(leaf)") { kill(pid, SIGKILL) }
-                    usleep(50_000)
-                    rmdir("\(group)/\(leaf)")
-                }
-                rmdir(group)
+        for group in groupsOfDeadGraders() {
+            for leaf in (try? FileManager.default.contentsOfDirectory(atPath: group)) ?? [] {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: "\(group)/\(leaf)", isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+                for pid in pids(in: "\(group)/\(leaf)") { kill(pid, SIGKILL) }
+                usleep(50_000)
+                rmdir("\(group)/\(leaf)")
             }
+            rmdir(group)
         }
         return true
     }()
+
+    /// Ends what killed graders left in their groups and removes the groups (once per process).
+    public static func removeGroupsOfDeadGraders() { _ = staleGroupsRemoved }
+
+    /// The `grader-<pid>` groups whose grader no longer runs, in every hierarchy this host has.
+    public static func groupsOfDeadGraders() -> [String] {
+        let parents = ["\(v1Root)/memory", "\(v1Root)/pids"] + (v2Root().map { [$0] } ?? [])
+        return parents.flatMap { parent in
+            ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { entry in
+                guard entry.hasPrefix("grader-"), let pid = pid_t(entry.dropFirst("grader-".count)) else { return false }
+                return kill(pid, 0) != 0 && errno == ESRCH
+            }.map { "\(parent)/\($0)" }
+        }
+    }
 
     static func pids(in folder: String) -> [pid_t] {
         ((try? String(contentsOfFile: "\(folder)/cgroup.procs", encoding: .utf8)) ?? "")

@@ -150,6 +150,64 @@ import Testing
         #expect(try String(contentsOfFile: out + "/gradebook.csv", encoding: .utf8) == String(contentsOfFile: full + "/gradebook.csv", encoding: .utf8))
     }
 
+    /// The resume course's uninterrupted gradebook, graded once for the phase kills below.
+    static let resumeCourse = course("phase-course", ["alice", "carol", "kim", "victor"])
+    static let uninterruptedGradebook: Result<String, Error> = Result {
+        let out = base + "/phase-full"
+        _ = try TestSupport.runGrader(["batch", resumeCourse, "--rubric", rubric, "--reference", "reference", "--jobs", "2", "--out", out]
+                                      + (sandboxUsable ? [] : ["--no-sandbox"]))
+        return try String(contentsOfFile: out + "/gradebook.csv", encoding: .utf8)
+    }
+
+    /// kill -9 at each phase of a student's grading (issue 27: a resume once turned 120 / 120 into
+    /// "not gradable"), with the other job in flight: the rerun gives the uninterrupted gradebook,
+    /// and nothing of the killed run is left (work folders, control groups of dead graders).
+    @Test(arguments: ["unzip@kim", "compile@kim", "compile+1.5@kim", "load@kim", "load+0.3@kim", "checks@kim", "row@kim", "row@alice"])
+    func killedAtAPhaseResumesToTheUninterruptedGrade(_ killAt: String) throws {
+        let expected = try Self.uninterruptedGradebook.get()
+        let out = Self.base + "/phase-\(killAt)"
+        let arguments = ["batch", Self.resumeCourse, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "2", "--out", out]
+            + (Self.sandboxUsable ? [] : ["--no-sandbox"])
+        let killed = try TestSupport.runCommand(TestSupport.graderExecutable, TestSupport.graderArguments(arguments),
+                                                environment: ["GRADER_CACHE": TestSupport.cacheDirectory, "GRADER_TEST_KILL_AT": killAt])
+        #expect(killed.code == SIGKILL, "the grader was to kill itself at \(killAt): \(killed.error)")
+        let student = String(killAt.split(separator: "@")[1])
+        let row = try BatchStore(path: out + "/grades.sqlite").submission(student)
+        #expect(row == nil || row?.status == "in progress", "\(student)'s row after the kill: \(String(describing: row))")
+
+        let resumed = try batch(Self.resumeCourse, out: out, jobs: 2)
+        #expect(resumed.code == 0, "\(resumed.error)")
+        #expect(try String(contentsOfFile: out + "/gradebook.csv", encoding: .utf8) == expected, "resumed after a kill at \(killAt)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/work"), "the killed run's work folders and builds are gone")
+        let deadGraders = ProcessTreeLimits.groupsOfDeadGraders()
+        #expect(deadGraders.isEmpty, "control groups of killed graders left: \(deadGraders)")
+    }
+
+    /// Two batches writing one output folder would grade everyone twice and mix their rows: the
+    /// second is refused in one line naming the first; once the first is killed, the folder is free.
+    @Test func aSecondBatchOnTheSameOutputFolderIsRefused() throws {
+        let out = Self.base + "/locked"
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: TestSupport.graderExecutable)
+        first.arguments = ["batch", Self.resumeCourse, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "1", "--out", out]
+            + (Self.sandboxUsable ? [] : ["--no-sandbox"])
+        first.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repository)
+        first.standardError = FileHandle.nullDevice
+        first.standardOutput = FileHandle.nullDevice
+        try first.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, (try? String(contentsOfFile: out + "/.batch.lock", encoding: .utf8))?.isEmpty ?? true {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let second = try batch(Self.resumeCourse, out: out)
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(second.code != 0)
+        #expect(second.error.contains("another grader batch (process \(first.processIdentifier)) is writing to --out \(out): wait for it to finish, or give another --out"), "\(second.error)")
+        let after = try batch(Self.resumeCourse, out: out)
+        #expect(after.code == 0, "the lock died with its holder: \(after.error)")
+    }
+
     /// Starts a batch in the background, waits until a compiler for `student` runs, and returns
     /// the batch and the compiler's process id (its process group leader).
     func startBatchUntilCompiling(_ course: String, out: String, student: String) throws -> (Process, pid_t) {
