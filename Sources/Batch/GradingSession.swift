@@ -85,6 +85,8 @@ public struct GradingSession {
         configuration.submissionDirectory = submission
         if sandboxed { configuration.commandPrefix = sandbox?.workerPrefix ?? [] }
         configuration.diagnose = diagnose
+        // Its user runs nothing else meanwhile (a uid per job): a few above the group's limit.
+        if let treeLimits { configuration.processes = treeLimits.processes + 16 }
         return WorkerSupervisor(configuration: configuration)
     }
 
@@ -155,6 +157,8 @@ public struct GradingSession {
                     // rubric's own per-check limit to reach the crash (a small-inputs check's is a tenth).
                     let rerunLimit = hang ? timeout : max(timeout, min(rubric.limits.checkTimeoutSeconds, remaining))
                     locate(&result, submissionAt: path, builder: builder, timeout: rerunLimit, hang: hang, parameters: group?.parameters)
+                    // Limits its debug rerun reached are that rerun's, not the next check's.
+                    report.limitEvents += (treeLimits?.newEvents() ?? []).map { "\(id) (its debug rerun): \($0)" }
                 }
                 if group?.differential == true { result = try differential.compare(result, id: id, parameters: group?.parameters) }
                 if !keepArtifacts { result.artifacts = result.artifacts?.filter { $0.key == "loss" } }

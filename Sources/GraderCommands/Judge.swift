@@ -31,10 +31,12 @@ extension GraderCommand {
             let prefix = (try? JSONDecoder().decode([String].self, from: Data(workerPrefixJson.utf8))) ?? []
             CheckEnvironment.dataDirectory = worker.dataDir
             CheckEnvironment.submissionDirectory = submissionDir
-            let code = JudgeLoop.run(worker: .init(
+            var connection = WorkerConnection.Configuration(
                 executable: ExerciseKitLocation.executablePath(), libraryPath: worker.library,
                 memoryMiB: worker.memoryMib, cpuSeconds: worker.cpuSeconds, dataDirectory: worker.dataDir,
-                commandPrefix: prefix, loadTimeoutSeconds: loadTimeout, diagnose: diagnose))
+                commandPrefix: prefix, loadTimeoutSeconds: loadTimeout, diagnose: diagnose)
+            connection.processes = worker.processes
+            let code = JudgeLoop.run(worker: connection)
             if code != 0 { throw ExitCode(code) }
         }
     }

@@ -13,6 +13,9 @@ struct WorkerOptions: ParsableArguments {
     @Option(help: "The worker's CPU-time limit in seconds.")
     var cpuSeconds: Int = 900
 
+    @Option(help: "Processes and threads of the worker's user at most (RLIMIT_NPROC).")
+    var processes: Int = 64
+
     @Option(help: "The folder of the data sets (hw5's training images for the worker).")
     var dataDir: String = "rubric/data"
 }
@@ -31,8 +34,9 @@ extension GraderCommand {
         var allowBacktracer = false
 
         func run() throws {
-            let limits = WorkerLoop.Limits(memoryBytes: UInt64(options.memoryMib) << 20, cpuSeconds: UInt64(options.cpuSeconds),
+            var limits = WorkerLoop.Limits(memoryBytes: UInt64(options.memoryMib) << 20, cpuSeconds: UInt64(options.cpuSeconds),
                                            denyNewProcesses: !allowBacktracer)
+            limits.processes = UInt64(max(16, options.processes))
             CheckEnvironment.dataDirectory = options.dataDir
             let code = WorkerLoop.run(libraryPath: options.library, limits: limits)
             if code != 0 { throw ExitCode(code) }

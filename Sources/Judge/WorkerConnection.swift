@@ -27,6 +27,8 @@ public final class WorkerConnection {
         /// Swift's backtracer, and a hang is sampled (SIGTRAP) before it is stopped, so
         /// ``WorkerConnection/location`` can say where.
         public var diagnose: Bool
+        /// The worker's RLIMIT_NPROC (its user's processes and threads).
+        public var processes = 64
 
         public init(executable: String, libraryPath: String, memoryMiB: Int, cpuSeconds: Int, dataDirectory: String,
                     commandPrefix: [String], loadTimeoutSeconds: Double, diagnose: Bool = false) {
@@ -92,6 +94,7 @@ public final class WorkerConnection {
         let process = try ChildProcess(arguments: c.commandPrefix + backtracer + [
             c.executable, "worker", "--library", c.libraryPath,
             "--memory-mib", "\(c.memoryMiB)", "--cpu-seconds", "\(c.cpuSeconds)", "--data-dir", c.dataDirectory,
+            "--processes", "\(c.processes)",
         ] + (c.diagnose ? ["--allow-backtracer"] : []), environment: environment, inheritEnvironment: false)
         process.stderrCapBytes = Self.outputCapBytes
         self.process = process

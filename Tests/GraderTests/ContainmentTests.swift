@@ -4,7 +4,8 @@ import Testing
 @testable import Batch
 
 /// The containment fixtures (Tests/Fixtures/hostile: fork-memory, disk-fill, tmp-fill,
-/// stderr-flood, slot-hog, environment-probe, descriptor-probe, canary-read) in a sandboxed batch
+/// stderr-flood, slot-hog, environment-probe, descriptor-probe, canary-read; thread-flood and
+/// thread-memory in a batch of their own) in a sandboxed batch
 /// beside an honest student: each is stopped at its limit and says so, the honest grade and time
 /// do not change, the grader stays small, and the host gets its memory and disk back.
 @Suite(.serialized) struct ContainmentTests {
@@ -50,7 +51,7 @@ import Testing
 
     /// Runs `grader batch` the way a TA's shell would: with extra open descriptors (10, 251) and a
     /// variable of the TA's, both of which must stay outside the sandbox; `user` runs it as another uid.
-    static func batch(_ course: String, out: String, jobs: Int, user: UInt32? = nil) throws -> (code: Int32, error: String, pid: Int32) {
+    static func batch(_ course: String, out: String, jobs: Int, user: UInt32? = nil, rubric: String = rubric) throws -> (code: Int32, error: String, pid: Int32) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")  // dash opens only descriptors 0–9
         let drop = user.map { "setpriv --reuid=\($0) --regid=\($0) --clear-groups " } ?? ""
@@ -151,6 +152,39 @@ import Testing
         #expect(Self.meminfoMiB("MemAvailable") > memoryBefore - 1024, "available memory: \(memoryBefore) MiB before, \(Self.meminfoMiB("MemAvailable")) after")
         #expect(Self.meminfoMiB("Shmem") < tmpfsBefore + 128, "tmpfs: \(tmpfsBefore) MiB before, \(Self.meminfoMiB("Shmem")) after")
         #expect(Self.diskFreeMiB(Self.base) > diskBefore - 256, "free disk: \(diskBefore) MiB before, \(Self.diskFreeMiB(Self.base)) after")
+    }
+
+    /// Threads are allowed (there is no fork to refuse), so only the control group's limits, which
+    /// count every thread, stop them: both are reached and said. Its own rubric: touching 1 GiB
+    /// takes about 1 s of CPU here, a small-inputs check's whole limit in the shared one.
+    @Test(.enabled(if: usable))
+    func threadsReachTheControlGroupsMemoryAndProcessLimits() throws {
+        let rubric = Self.base + "/rubric/threads.json"
+        try String(contentsOfFile: Self.rubric, encoding: .utf8)
+            .replacingOccurrences(of: "\"checkTimeoutSeconds\": 10", with: "\"checkTimeoutSeconds\": 60")
+            .write(toFile: rubric, atomically: true, encoding: .utf8)
+        let course = Self.course("threads", ["thread-flood", "thread-memory"])
+        let out = Self.base + "/threads-out"
+        let run = try Self.batch(course, out: out, jobs: 2, rubric: rubric)
+        #expect(run.code == 0, "\(run.error.suffix(800))")
+        let store = try BatchStore(path: out + "/grades.sqlite")
+        let rows = Dictionary(uniqueKeysWithValues: try store.submissions().map { ($0.id, $0) })
+
+        // 1,000 threads asked for, the group's 128 reached; the rest refused (EAGAIN), contained.
+        let flood = try #require(rows["thread-flood"])
+        #expect(flood.total == 25, "contained, it scores the reference's 25: \(flood)")
+        #expect(flood.limitEvents?.contains("TestOptimizers2.sgd: reached the limit of 128 processes and threads;") == true,
+                "thread-flood: \(String(describing: flood.limitEvents))")
+        // Eight threads of 256 MiB: the group's 1 GiB reached, the kernel kills the worker in that check.
+        let memory = try #require(rows["thread-memory"])
+        #expect(memory.limitEvents?.contains("TestOptimizers2.sgd: reached the memory limit of 1024 MiB for all of the submission's processes together; the kernel killed") == true,
+                "thread-memory: \(String(describing: memory.limitEvents))")
+        let killed = try store.results(of: "thread-memory").first { $0.id == "TestOptimizers2.sgd" }
+        #expect(killed?.status == .errored && killed?.message.contains("reached the memory limit of 1024 MiB") == true, "\(String(describing: killed))")
+        #expect(memory.total > 0 && memory.total < 25, "its other checks score, the killed one not: \(memory)")
+        #expect((memory.peakMemoryMiB ?? 0) > 900 && (memory.peakMemoryMiB ?? .infinity) <= 1025, "its tree peaked at the limit: \(memory)")
+        let feedback = try String(contentsOfFile: out + "/feedback/thread-memory.md", encoding: .utf8)
+        #expect(feedback.contains("reached the memory limit of 1024 MiB"), "the student is told: \(feedback)")
     }
 
     /// Without root, the batch sandboxes in an unprivileged user namespace instead of refusing.
