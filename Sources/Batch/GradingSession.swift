@@ -87,6 +87,7 @@ public struct GradingSession {
         configuration.diagnose = diagnose
         // Its user runs nothing else meanwhile (a uid per job): a few above the group's limit.
         if let treeLimits { configuration.processes = treeLimits.processes + 16 }
+        if sandboxed, sandbox?.inContainer == true { configuration.denyFileWrites = true }
         return WorkerSupervisor(configuration: configuration)
     }
 

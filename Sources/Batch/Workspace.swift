@@ -62,7 +62,7 @@ public final class Workspace {
         let who = asRoot ? "as an unprivileged uid of its job's own (61000 + job)" : "as the current user in a user namespace"
         var lines = ["sandbox: bubblewrap, allow-list (system, toolchain, grader build, data sets, this submission; no network, no other files) \(who)"]
         if case .container(let reason) = regime, asRoot {
-            lines = ["sandbox: CONTAINER (\(reason)): the container is the boundary; inside it the code runs as an unprivileged uid of its job's own (61000 + job) without capabilities, hidden material root-only (0700), the worker refusing processes, sockets but AF_UNIX and ptrace (seccomp)"]
+            lines = ["sandbox: CONTAINER (\(reason)): the container is the boundary; inside it the code runs as an unprivileged uid of its job's own (61000 + job) without capabilities, hidden material root-only (0700), the worker refusing processes, sockets but AF_UNIX, ptrace and file writes (seccomp)"]
         }
         if let treeLimits {
             lines.append("memory: \(limits.treeMemoryMiB) MiB for the submission's whole process tree (\(treeLimits.hierarchy.rawValue))")
@@ -71,9 +71,13 @@ public final class Workspace {
             lines.append("memory: \(limits.memoryMiB) MiB of address space per process (rlimit; no control group available \(asRoot ? "on this host" : "without root"))")
             lines.append("processes: 64 per user (rlimit)")
         }
-        lines.append(disk != nil
-            ? "disk: \(limits.diskLimitMiB) MiB for the work folder and /tmp together (tmpfs); the worker can write only /tmp"
-            : "disk: /tmp of \(limits.diskLimitMiB) MiB per process tree (tmpfs); the worker can write only /tmp")
+        if case .container = regime, asRoot, disk == nil {
+            lines.append("disk: the worker can create or write no file (seccomp: no disk of its own can be mounted in a container); the compiler writes its work folder, 64 MiB per file (rlimit)")
+        } else {
+            lines.append(disk != nil
+                ? "disk: \(limits.diskLimitMiB) MiB for the work folder and /tmp together (tmpfs); the worker can write only /tmp"
+                : "disk: /tmp of \(limits.diskLimitMiB) MiB per process tree (tmpfs); the worker can write only /tmp")
+        }
         containment = Containment(sandboxed: true, limits: lines + Self.commonLimits(limits))
         let (tree, mounted) = (treeLimits, disk)
         cleanupToken = Interruption.addCleanup { Self.release(treeLimits: tree, disk: mounted, folder: folder) }

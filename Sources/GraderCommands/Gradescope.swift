@@ -16,7 +16,9 @@ extension GraderCommand {
             PATH, and builds the grader. run_autograder grades the submission (a zip or files) in \
             the grader's sandbox, student code as an unprivileged user, and writes results.json; \
             when the harness itself fails, a score of 0 with the reason. AUTOGRADER_ROOT moves \
-            /autograder (tests use a temporary folder) and GRADER_BIN names an already built grader.
+            /autograder (tests use a temporary folder), GRADER_TOOLCHAIN names an installed Swift \
+            toolchain for setup.sh (instead of the PATH's or a download), and GRADER_BIN names an \
+            already built grader for run_autograder.
 
             Exit codes: 0 written; 1 the zip could not be written; 64 bad arguments.
             """)
@@ -72,6 +74,9 @@ extension GraderCommand {
         /// The Debian/Ubuntu packages the grader builds and runs with, and the toolchain's; then one
         /// grading of the reference, so the image holds the prebuilt module cache and the
         /// reference's build, and each submission pays only for its own compile and checks.
+        /// The Swift release setup.sh downloads when the image has none (the one this grader is built and tested with).
+        static let toolchainVersion = "6.3.1"
+
         static func setupScript(rubric: String, reference: Bool) -> String {
             """
             #!/usr/bin/env bash
@@ -84,14 +89,24 @@ extension GraderCommand {
             apt-get install -y -qq libzip-dev pkg-config libsqlite3-dev bubblewrap util-linux python3 zip libtcmalloc-minimal4 \\
               binutils git gnupg2 libc6-dev libcurl4-openssl-dev libedit2 libpython3-dev libxml2-dev libz3-dev \\
               tzdata unzip zlib1g-dev curl ca-certificates
-            if ! command -v swift >/dev/null; then
+            # The toolchain: GRADER_TOOLCHAIN names an installed one (its usr/bin/swift; the tests, an
+            # image that has one), else the one on the PATH, else the course's version is downloaded.
+            toolchain="${GRADER_TOOLCHAIN:-}"
+            if [ -z "$toolchain" ] && command -v swift >/dev/null; then
+              toolchain=$(dirname "$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")")
+            fi
+            if [ -z "$toolchain" ]; then
               # The toolchain the course's grader was built with, for Gradescope's Ubuntu 22.04 image.
-              version=6.3.1
+              version=\(Self.toolchainVersion)
               curl -fsSL "https://download.swift.org/swift-${version}-release/ubuntu2204/swift-${version}-RELEASE/swift-${version}-RELEASE-ubuntu22.04.tar.gz" \\
                 | tar xz -C /opt
-              ln -sf "/opt/swift-${version}-RELEASE-ubuntu22.04/usr/bin/"* /usr/local/bin/
+              toolchain="/opt/swift-${version}-RELEASE-ubuntu22.04"
             fi
-            swift build -c release
+            if [ ! -x "$toolchain/usr/bin/swift" ]; then echo "setup.sh: no Swift toolchain at $toolchain (no usr/bin/swift): set GRADER_TOOLCHAIN to an installed toolchain's folder" >&2; exit 1; fi
+            export PATH="$toolchain/usr/bin:$PATH"
+            # run_autograder compiles submissions with the same toolchain, whatever its PATH.
+            echo "$toolchain/usr/bin" > .swift-toolchain
+            swift build -c release --product grader
             # The sandbox's unprivileged users must reach the grader and the data sets (and see
             # nothing else: the sandbox's allow-list hides the rubric and the reference).
             chmod -R o+rX "$(pwd)/.build" "$(pwd)/rubric/data"
@@ -133,6 +148,8 @@ extension GraderCommand {
             single=$(find "$submission" -mindepth 1 -maxdepth 1 -name '*.zip' 2>/dev/null | head -1)
             if [ "$entries" = 1 ] && [ -n "$single" ]; then target="$single"; else target="$submission"; fi
             export GRADER_CACHE="${GRADER_CACHE:-$root/grader-cache}"
+            # The toolchain setup.sh built the grader with compiles the submission.
+            if [ -s "$source/.swift-toolchain" ]; then PATH="$(cat "$source/.swift-toolchain"):$PATH"; export PATH; fi
             # Hidden material is root's alone: where Docker refuses namespaces (Gradescope), the grader's
             # container regime has no allow-list and student code runs as an unprivileged uid, so file
             # permissions are the boundary. The build and the data sets stay readable (the worker runs them).

@@ -36,6 +36,7 @@ extension GraderCommand {
                 memoryMiB: worker.memoryMib, cpuSeconds: worker.cpuSeconds, dataDirectory: worker.dataDir,
                 commandPrefix: prefix, loadTimeoutSeconds: loadTimeout, diagnose: diagnose)
             connection.processes = worker.processes
+            connection.denyFileWrites = worker.noFileWrites
             let code = JudgeLoop.run(worker: connection)
             if code != 0 { throw ExitCode(code) }
         }

@@ -16,6 +16,9 @@ struct WorkerOptions: ParsableArguments {
     @Option(help: "Processes and threads of the worker's user at most (RLIMIT_NPROC).")
     var processes: Int = 64
 
+    @Flag(help: "Refuse the submission creating or writing files (the container regime: no disk of its own).")
+    var noFileWrites = false
+
     @Option(help: "The folder of the data sets (hw5's training images for the worker).")
     var dataDir: String = "rubric/data"
 }
@@ -37,6 +40,7 @@ extension GraderCommand {
             var limits = WorkerLoop.Limits(memoryBytes: UInt64(options.memoryMib) << 20, cpuSeconds: UInt64(options.cpuSeconds),
                                            denyNewProcesses: !allowBacktracer)
             limits.processes = UInt64(max(16, options.processes))
+            limits.denyFileWrites = options.noFileWrites
             CheckEnvironment.dataDirectory = options.dataDir
             let code = WorkerLoop.run(libraryPath: options.library, limits: limits)
             if code != 0 { throw ExitCode(code) }

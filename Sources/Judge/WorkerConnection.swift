@@ -29,6 +29,8 @@ public final class WorkerConnection {
         public var diagnose: Bool
         /// The worker's RLIMIT_NPROC (its user's processes and threads).
         public var processes = 64
+        /// The worker refuses the submission creating or writing files (the container regime).
+        public var denyFileWrites = false
 
         public init(executable: String, libraryPath: String, memoryMiB: Int, cpuSeconds: Int, dataDirectory: String,
                     commandPrefix: [String], loadTimeoutSeconds: Double, diagnose: Bool = false) {
@@ -95,7 +97,7 @@ public final class WorkerConnection {
             c.executable, "worker", "--library", c.libraryPath,
             "--memory-mib", "\(c.memoryMiB)", "--cpu-seconds", "\(c.cpuSeconds)", "--data-dir", c.dataDirectory,
             "--processes", "\(c.processes)",
-        ] + (c.diagnose ? ["--allow-backtracer"] : []), environment: environment, inheritEnvironment: false)
+        ] + (c.denyFileWrites ? ["--no-file-writes"] : []) + (c.diagnose ? ["--allow-backtracer"] : []), environment: environment, inheritEnvironment: false)
         process.stderrCapBytes = Self.outputCapBytes
         self.process = process
         diagnose = c.diagnose

@@ -24,7 +24,7 @@ public struct Sandbox: Sendable, Equatable {
         /// Gradescope): root drops to this uid with no capabilities and no new privileges, and
         /// the file system's permissions are the boundary (no allow-list: hidden material must be
         /// unreadable to that uid, as Gradescope's run_autograder makes it). The container is the machine's
-        /// boundary; the worker's own seccomp filter refuses processes, sockets but AF_UNIX, ptrace.
+        /// boundary; the worker's own seccomp filter refuses processes, sockets but AF_UNIX, ptrace and file writes.
         case containerUser(uid: UInt32)
     }
 

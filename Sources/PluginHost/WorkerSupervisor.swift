@@ -34,6 +34,8 @@ public final class WorkerSupervisor {
         /// The worker's RLIMIT_NPROC: 64, or above the control group's pids limit when one is in
         /// force (the group then binds first, and says so in the report; the rlimit cannot).
         public var processes = 64
+        /// The worker refuses file writes (the container regime: no disk of its own to bound them).
+        public var denyFileWrites = false
 
         public init(executable: String, libraryPath: String, checkTimeoutSeconds: Double, memoryMiB: Int, cpuSeconds: Int) {
             self.executable = executable
@@ -78,7 +80,7 @@ public final class WorkerSupervisor {
         let prefix = (try? JSONEncoder().encode(configuration.commandPrefix)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
         return [configuration.executable, "judge", "--library", configuration.libraryPath,
                 "--memory-mib", "\(configuration.memoryMiB)", "--cpu-seconds", "\(configuration.cpuSeconds)",
-                "--processes", "\(configuration.processes)", "--data-dir", configuration.dataDirectory, "--load-timeout", "\(configuration.loadTimeoutSeconds)",
+                "--processes", "\(configuration.processes)"] + (configuration.denyFileWrites ? ["--no-file-writes"] : []) + ["--data-dir", configuration.dataDirectory, "--load-timeout", "\(configuration.loadTimeoutSeconds)",
                 "--worker-prefix-json", prefix]
             + (configuration.submissionDirectory.map { ["--submission-dir", $0] } ?? [])
             + (configuration.diagnose ? ["--diagnose"] : [])

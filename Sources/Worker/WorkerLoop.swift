@@ -25,6 +25,9 @@ public enum WorkerLoop {
         /// Refuse every new process and program to the submission (seccomp). Off only for a
         /// diagnosis rerun: the Swift runtime's backtracer is a program the crashing worker starts.
         public var denyNewProcesses = true
+        /// Refuse creating and writing files (seccomp): the container regime, where the worker
+        /// has no disk of its own (no mount), so nothing else would bound what it writes.
+        public var denyFileWrites = false
 
         public init(memoryBytes: UInt64, cpuSeconds: UInt64, denyNewProcesses: Bool = true) {
             self.memoryBytes = memoryBytes
@@ -51,6 +54,10 @@ public enum WorkerLoop {
         if limits.denyNewProcesses, cprocess_deny_new_processes() != 0 {
             // Grading without it would hand a submission more than its report says it had.
             channel.send(.loadFailed(reason: "the worker could not refuse new processes to the submission (seccomp: \(String(cString: strerror(errno)))): grade on Linux (x86_64 or arm64) whose kernel has seccomp filters", expectedABI: 0, foundABI: 0))
+            return 1
+        }
+        if limits.denyFileWrites, cprocess_deny_file_writes() != 0 {
+            channel.send(.loadFailed(reason: "the worker could not refuse file writes to the submission (seccomp: \(String(cString: strerror(errno)))): grade on Linux (x86_64 or arm64) whose kernel has seccomp filters", expectedABI: 0, foundABI: 0))
             return 1
         }
 

@@ -17,5 +17,7 @@ int cprocess_signal_thread(int pid, int tid, int signal);
 /// (fork, vfork, clone without CLONE_THREAD) and no program (execve, execveat) ever again;
 /// threads stay allowed. Irreversible. Returns 0, or -1 with errno set.
 int cprocess_deny_new_processes(void);
+/// Refuses creating and writing files (open for writing, mkdir, rename, links, io_uring, memfd): EACCES.
+int cprocess_deny_file_writes(void);
 
 #endif
