@@ -60,7 +60,11 @@ public struct BatchReports {
     public func write() throws -> [String] {
         let graded = try load()
         let fileManager = FileManager.default
-        for folder in ["results", "feedback"] { try fileManager.createDirectory(atPath: "\(out)/\(folder)", withIntermediateDirectories: true) }
+        // Root's alone: the sandbox's users reach the output folder (their work folders are in it).
+        for folder in ["results", "feedback"] {
+            try fileManager.createDirectory(atPath: "\(out)/\(folder)", withIntermediateDirectories: true)
+            if geteuid() == 0 { chmod("\(out)/\(folder)", 0o700) }
+        }
         var written: [String] = []
         func save(_ text: String, _ name: String) throws {
             try AtomicFile.write(text, to: "\(out)/\(name)")

@@ -68,6 +68,14 @@ public struct BatchRunner {
             throw BatchSetupFailure(description: "--out \(options.out) cannot hold the batch's state (\(Self.reason(error))): give a writable folder")
         }
         outputLock = try OutputFolderLock(folder: options.out)
+        if geteuid() == 0 {
+            // The sandbox's users pass through to their work folders, and see nothing else here:
+            // neither the other students' grades nor their feedback (the container regime has no
+            // allow-list to hide them).
+            chmod(options.out, 0o711)
+            for file in ["grades.sqlite", "grades.sqlite-journal", "grades.sqlite-wal"] { chmod("\(options.out)/\(file)", 0o600) }
+            for folder in ["results", "feedback"] { chmod("\(options.out)/\(folder)", 0o700) }
+        }
         // A grader killed with -9 cleans nothing up: its work folders (one of them perhaps still a
         // mounted tmpfs), its shared builds and its control groups are removed before grading.
         Self.removeLeftovers(of: "\(options.out)/work")
@@ -150,6 +158,9 @@ public struct BatchRunner {
     /// folders and the grader's build through folders that let others pass (o+x).
     public func sandboxProblem() -> String? {
         guard options.sandboxed else { return nil }
+        if let exposed = Workspace.exposedInContainer(executable: options.executable, rubricPath: options.rubricPath, reference: options.referencePath) {
+            return exposed
+        }
         return Workspace.unreachableFolder(executable: options.executable, rubric: rubric, also: [("the output folder", options.out)])
     }
 

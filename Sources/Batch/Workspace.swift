@@ -100,6 +100,49 @@ public final class Workspace {
         return nil
     }
 
+    /// In the container regime (no namespaces, so no allow-list) file permissions are the only
+    /// boundary between the submission and the hidden material: the rubric, the reference and the
+    /// grader's own sources (its checks are the oracle) must not be readable by the sandbox's
+    /// users. The first that is, as a sentence with the fix; nil outside that regime or when none is.
+    /// `graderSources` false: the caller protects them itself (run_autograder makes its own root-only).
+    public static func exposedInContainer(executable: String, rubricPath: String, reference: String?, graderSources: Bool = true) -> String? {
+        guard geteuid() == 0, case .container = Sandbox.regime() else { return nil }
+        var material: [(what: String, path: String)] = [("the rubric", rubricPath)]
+        if let reference { material.append(("the reference", reference)) }
+        var folder = URL(fileURLWithPath: graderBuild(of: executable))
+        while graderSources, folder.path != "/" {
+            if FileManager.default.fileExists(atPath: folder.path + "/Sources/Checks") { material.append(("the grader's sources", folder.path + "/Sources")); break }
+            folder.deleteLastPathComponent()
+        }
+        for (what, path) in material {
+            if let readable = firstReadableByOthers(in: path) {
+                return "in a container (no namespaces) file permissions are the sandbox's only boundary, and its users could read \(what) (\(readable)): chmod -R o-rwx \(path), or grade where bubblewrap can create namespaces"
+            }
+        }
+        return nil
+    }
+
+    /// The first regular file at or under `path` that a user who is neither its owner nor in its
+    /// group can read: o+r itself and o+x on every folder above it.
+    static func firstReadableByOthers(in path: String) -> String? {
+        func othersCanReach(_ file: String) -> Bool {
+            var info = stat()
+            guard stat(file, &info) == 0, info.st_mode & 0o004 != 0 else { return false }
+            return BatchRunner.isReachableByOthers(URL(fileURLWithPath: file).deletingLastPathComponent().path)
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+        guard isDirectory.boolValue else { return othersCanReach(path) ? path : nil }
+        let files = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String]) ?? []
+        for relative in files.sorted() {
+            let file = "\(path)/\(relative)"
+            var info = stat()
+            guard lstat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            if othersCanReach(file) { return file }
+        }
+        return nil
+    }
+
     static func commonLimits(_ limits: Rubric.Limits) -> [String] {
         let small = limits.checkTimeoutSeconds * Check.smallInputsScale
         return ["time: \(Int(limits.checkTimeoutSeconds)) s of CPU per check (\(small < 1 ? String(format: "%.1f", small) : "\(Int(small))") s for checks on small fixed inputs, more for trainings), \(Int(limits.submissionBudgetSeconds)) s of CPU for all of a submission's checks (wall-clock backstops \(Int(ProcessTreeCPU.wallBackstop(cpuSeconds: limits.checkTimeoutSeconds))) s and \(Int(ProcessTreeCPU.budgetBackstop(cpuSeconds: limits.submissionBudgetSeconds))) s)",

@@ -44,6 +44,9 @@ struct CommonOptions: ParsableArguments {
 
     init(rubric: String?) { self.rubric = rubric }
 
+    /// The given rubric's file (nil: the default one).
+    var rubricPath: String? { rubric.map { Rubric.resolve($0, executable: ExerciseKitLocation.executablePath()) } }
+
     /// The rubric given, or the default one.
     func loadRubric() throws -> Rubric {
         if let rubric { return try CheckCatalog.loadRubric(from: Rubric.resolve(rubric, executable: ExerciseKitLocation.executablePath())) }

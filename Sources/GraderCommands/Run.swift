@@ -112,7 +112,8 @@ extension GraderCommand {
             var report: SubmissionReport
             session.compilerThreads = ProcessInfo.processInfo.activeProcessorCount  // one student: use the cores
             session.referencePath = reference.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-            let workspace = try sandboxing.workspace(rubric: rubric, name: name, executable: session.executable)
+            let workspace = try sandboxing.workspace(rubric: rubric, name: name, executable: session.executable,
+                                                     rubricPath: common.rubricPath, reference: session.referencePath)
             defer { workspace?.close() }
             if let workspace {
                 absolute = try workspace.adopt(copyOf: absolute)

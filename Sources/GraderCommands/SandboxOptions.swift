@@ -16,7 +16,8 @@ struct SandboxOptions: ParsableArguments {
 
     /// The work folder to grade in, or nil for a regular user's unconfined run. A root run with
     /// `--no-sandbox` gets an unsandboxed workspace, so its reports say so.
-    func workspace(rubric: Rubric, name: String, executable: String) throws -> Workspace? {
+    /// `rubricPath` and `reference`: the hidden material, checked for exposure in the container regime.
+    func workspace(rubric: Rubric, name: String, executable: String, rubricPath: String? = nil, reference: String? = nil) throws -> Workspace? {
         let asRoot = geteuid() == 0
         guard asRoot || sandbox else { return nil }
         let folder = "/var/tmp/grader-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -25,6 +26,12 @@ struct SandboxOptions: ParsableArguments {
         }
         if let problem = Sandbox.noRegimeReason() { throw HarnessFailure(problem) }
         if let problem = Workspace.unreachableFolder(executable: executable, rubric: rubric) { throw HarnessFailure(problem) }
+        // A rubric is hidden material when it is graded with a reference (its hidden groups); the
+        // grader's sources are left to run_autograder, which makes them root-only.
+        if let rubricPath, let reference,
+           let problem = Workspace.exposedInContainer(executable: executable, rubricPath: rubricPath, reference: reference, graderSources: false) {
+            throw HarnessFailure(problem)
+        }
         return try Workspace(folder: folder, name: name, slot: 0, rubric: rubric, executable: executable, sandboxed: true)
     }
 }
