@@ -35,17 +35,31 @@ int cprocess_signal_thread(int pid, int tid, int signal) { return (int)syscall(S
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (error))
 
+// Another architecture's calling convention (e.g. i386 through int 0x80) has other numbers: such
+// a call kills the process; then the call's number is loaded for the rules.
+#define CPROCESS_THIS_ARCHITECTURE_ONLY \
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)), \
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, CPROCESS_AUDIT_ARCH, 1, 0), \
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS), \
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
+
+#ifdef CPROCESS_AUDIT_ARCH
+// Installs a filter for this thread and those it starts (no new privileges first, as unprivileged
+// seccomp requires); stacked filters all apply, the strictest verdict wins.
+static int cprocess_install_filter(struct sock_filter *filter, size_t count) {
+    struct sock_fprog program = { .len = (unsigned short)count, .filter = filter };
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0);
+}
+#endif
+
 int cprocess_deny_new_processes(void) {
 #ifndef CPROCESS_AUDIT_ARCH
     errno = ENOSYS;
     return -1;
 #else
     struct sock_filter filter[] = {
-        // Another architecture's calling convention (e.g. i386 through int 0x80) has other numbers.
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, CPROCESS_AUDIT_ARCH, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        CPROCESS_THIS_ARCHITECTURE_ONLY,
 #if defined(__x86_64__)
         // x32 calls (bit 30 set) reach the same kernel functions by other numbers.
         BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
@@ -75,9 +89,7 @@ int cprocess_deny_new_processes(void) {
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
-    struct sock_fprog program = { .len = (unsigned short)(sizeof filter / sizeof filter[0]), .filter = filter };
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;
-    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0);
+    return cprocess_install_filter(filter, sizeof filter / sizeof filter[0]);
 #endif
 }
 
@@ -91,10 +103,7 @@ int cprocess_deny_file_writes(void) {
     return -1;
 #else
     struct sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, CPROCESS_AUDIT_ARCH, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        CPROCESS_THIS_ARCHITECTURE_ONLY,
         // openat(dirfd, path, flags): the flags are its third argument.
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 0, 4),
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
@@ -146,8 +155,6 @@ int cprocess_deny_file_writes(void) {
         CPROCESS_REFUSE(__NR_truncate, EACCES),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
-    struct sock_fprog program = { .len = (unsigned short)(sizeof filter / sizeof filter[0]), .filter = filter };
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;
-    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0);
+    return cprocess_install_filter(filter, sizeof filter / sizeof filter[0]);
 #endif
 }

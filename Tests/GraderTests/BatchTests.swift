@@ -187,14 +187,7 @@ import Testing
     /// second is refused in one line naming the first; once the first is killed, the folder is free.
     @Test func aSecondBatchOnTheSameOutputFolderIsRefused() throws {
         let out = Self.base + "/locked"
-        let first = Process()
-        first.executableURL = URL(fileURLWithPath: TestSupport.graderExecutable)
-        first.arguments = ["batch", Self.resumeCourse, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "1", "--out", out]
-            + (Self.sandboxUsable ? [] : ["--no-sandbox"])
-        first.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repository)
-        first.standardError = FileHandle.nullDevice
-        first.standardOutput = FileHandle.nullDevice
-        try first.run()
+        let first = try startBatch(Self.resumeCourse, out: out)
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, (try? String(contentsOfFile: out + "/.batch.lock", encoding: .utf8))?.isEmpty ?? true {
             Thread.sleep(forTimeInterval: 0.05)
@@ -208,9 +201,8 @@ import Testing
         #expect(after.code == 0, "the lock died with its holder: \(after.error)")
     }
 
-    /// Starts a batch in the background, waits until a compiler for `student` runs, and returns
-    /// the batch and the compiler's process id (its process group leader).
-    func startBatchUntilCompiling(_ course: String, out: String, student: String) throws -> (Process, pid_t) {
+    /// Starts a one-job batch in the background, its output discarded.
+    func startBatch(_ course: String, out: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestSupport.graderExecutable)
         process.arguments = ["batch", course, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "1", "--out", out]
@@ -219,6 +211,13 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        return process
+    }
+
+    /// Starts a batch in the background, waits until a compiler for `student` runs, and returns
+    /// the batch and the compiler's process id (its process group leader).
+    func startBatchUntilCompiling(_ course: String, out: String, student: String) throws -> (Process, pid_t) {
+        let process = try startBatch(course, out: out)
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if let pid = pid_t(try TestSupport.processIDs(matching: "swiftc .*\(out)/work/\(student)/", oldest: true)) {
