@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SQLite for the batch gradebook (resumable state).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // SHA-256 for content hashes and build-cache keys.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: System libraries
@@ -45,7 +47,9 @@ let package = Package(
         /// pipe2 and posix_spawn's closefrom, which Swift's Glibc module does not import.
         .target(name: "CProcess"),
         /// The host side: compile a submission with swiftc, spawn and supervise judges and workers.
-        .target(name: "PluginHost", dependencies: ["GradingModel", "Rubric", "CProcess", "RemoteObjects"]),
+        .target(name: "PluginHost", dependencies: [
+            "GradingModel", "Rubric", "CProcess", "RemoteObjects", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
 
         /// Submissions as folders or zips: safe unpacking, layout (required files), the dispatch zip.
         .target(name: "Intake", dependencies: ["Archive", "Rubric", "PluginHost", "GradingModel"]),

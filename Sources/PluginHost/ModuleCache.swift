@@ -23,7 +23,7 @@ public enum ModuleCache {
     static func prepared(exerciseKit: ExerciseKitLocation, flags: [String]) -> String? {
         let swiftc = URL(fileURLWithPath: SubmissionBuilder.swiftcPath()).resolvingSymlinksInPath().path
         let attributes = try? FileManager.default.attributesOfItem(atPath: swiftc)
-        var hasher = SHA256()
+        var hasher = ContentHasher()
         hasher.update("swiftc \(swiftc) \((attributes?[.size] as? NSNumber)?.intValue ?? 0) \((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)\n")
         hasher.update("kit \(exerciseKit.fingerprint)\nflags \(flags.joined(separator: " "))\n")
         let folder = "\(root)/\(hasher.finalize().prefix(32))"

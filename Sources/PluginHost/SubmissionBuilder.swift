@@ -101,7 +101,7 @@ public struct SubmissionBuilder: Sendable {
         _ = try Self.optimizationFromEnvironment()
         _ = try CompilerAllocator.fromEnvironment()
         let sources = try SubmissionSources.collect(in: root)
-        var hasher = SHA256()
+        var hasher = ContentHasher()
         hasher.update("abi \(abiVersion)\nflags \(flags.joined(separator: " "))\nkit \(exerciseKit.fingerprint)\n")
         for source in sources {
             let contents = try Data(contentsOf: URL(fileURLWithPath: "\(root)/\(source)"))

@@ -355,6 +355,16 @@ import Testing
         #expect(try BatchStore(path: out + "/grades.sqlite").submission("carol") != nil, "the store keeps the row")
     }
 
+    /// FIPS 180-4's known answers, through swift-crypto: the keys that decide "unchanged, not regraded".
+    @Test func contentHashesAreSHA256() throws {
+        #expect(ContentHash.of(text: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(ContentHash.of(text: "") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        try FileManager.default.createDirectory(atPath: Self.base, withIntermediateDirectories: true)
+        let file = Self.base + "/million-a"
+        try Data(repeating: UInt8(ascii: "a"), count: 1_000_000).write(to: URL(fileURLWithPath: file))
+        #expect(try ContentHash.of(path: file) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
     @Test func anUntouchedZipIsNotHashedAgain() throws {
         let folder = Self.base + "/stamps"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
