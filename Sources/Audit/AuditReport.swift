@@ -67,11 +67,12 @@ public struct AuditReport: Codable, Equatable, Sendable {
         public var accepted: String?
     }
 
-    /// The requirements of the exercises whose groups `rubricGroups` uses, with the checks of those groups.
-    public static func requirementRows(rubricGroups: [String]) -> [RequirementRow] {
+    /// The requirements of the exercises (each exercise's list) whose groups `rubricGroups` uses,
+    /// with the checks of those groups.
+    public static func requirementRows(_ exercises: [[Requirement]], rubricGroups: [String]) -> [RequirementRow] {
         let groups = Set(rubricGroups)
         func group(_ check: String) -> String { String(check.prefix { $0 != "." }) }
-        return [Requirement.exercise2, Requirement.hw5]
+        return exercises
             .filter { exercise in exercise.contains { $0.checks.contains { groups.contains(group($0)) } } }
             .flatMap { $0 }
             .map { RequirementRow(id: $0.id, text: $0.text, checks: $0.checks.filter { groups.contains(group($0)) }, accepted: $0.accepted) }

@@ -13,39 +13,34 @@ extension CheckCatalog {
         return rubric
     }
 
-    /// Data files each group reads, relative to the rubric's data folder.
-    static let dataFiles: [String: [String]] = [
-        "TestNeuralNetwork2": ["iris/iris.csv", "digits/digits.csv"],
-        "trainMLP": ["mnist14/mnist_train.npz", "mnist14/mnist_test.npz"],
-        "trainCNN": ["mnist14/mnist_train.npz", "mnist14/mnist_test.npz"],
-        "submittedMLP": ["mnist14/mnist_test.npz"],
-        "submittedCNN": ["mnist14/mnist_test.npz"],
-        // The modular trainings: overfitting reads training images, convNetTrain both splits.
-        "overfitSmallData": ["mnist14/mnist_train.npz"],
-        "convNetOverfit": ["mnist14/mnist_train.npz"],
-        "convNetTrain": ["mnist14/mnist_train.npz", "mnist14/mnist_test.npz"],
-    ]
-
     /// The data files (relative to the data folder) group `name` reads.
-    public static func dataFiles(of name: String) -> [String] { dataFiles[name] ?? [] }
+    public static func dataFiles(of name: String) -> [String] {
+        declared.first { $0.name == name }?.dataFiles ?? []
+    }
 
-    /// Files of the submission each group grades (trained weights).
-    static let submittedFiles: [String: String] = ["submittedMLP": "mlp.npz", "submittedCNN": "cnn.npz"]
-
-    /// The groups that grade the submitted file `name`.
+    /// The groups that grade the submitted file `name` (trained weights).
     public static func groupsReading(file name: String) -> [String] {
-        submittedFiles.filter { $0.value.lowercased() == name.lowercased() }.map(\.key).sorted()
+        declared.filter { $0.submittedFile?.lowercased() == name.lowercased() }.map(\.name).sorted()
     }
 
     /// Every problem, in rubric order (empty when the rubric is sound).
     public static func problems(in rubric: Rubric) -> [String] {
         let probes = Set(CheckCatalog.differentialGroups)
         var problems: [String] = []
+        guard let exercise = Exercise.named(rubric.exercise) else {
+            let names = Exercise.all.map(\.name)
+            return ["exercise '\(rubric.exercise)' is not an exercise of this grader\(suggestion(for: rubric.exercise, among: names)); its exercises are \(names.joined(separator: ", "))"]
+        }
+        let own = Set(exercise.groups.map(\.name) + exercise.probes)
         for (index, entry) in rubric.groups.enumerated() {
             let key = "groups[\(index)]"
             guard let group = group(named: entry.name) else {
-                let known = groups.map(\.name).filter { $0 != ProtocolBenchmark.group.name }
-                problems.append("\(key).name '\(entry.name)' is not a check group of this grader\(suggestion(for: entry.name, among: known)); `grader list` lists them")
+                let known = exercise.groups.filter(\.listed).map(\.name)
+                problems.append("\(key).name '\(entry.name)' is not a check group of \(exercise.name)\(suggestion(for: entry.name, among: known)); `grader list` lists them")
+                continue
+            }
+            guard own.contains(entry.name) else {
+                problems.append("\(key).name '\(entry.name)' is a group of \(Exercise.declaring(group: entry.name)?.name ?? "another exercise"), not of this rubric's \(exercise.name): set \"exercise\" to that exercise or remove the group")
                 continue
             }
             let names = group.checks.map(\.name)
@@ -58,7 +53,7 @@ extension CheckCatalog {
             if entry.differential == true, !probes.contains(entry.name) {
                 problems.append("\(key) (\(entry.name)) has \"differential\": true but is not a probe (those are \(probes.sorted().joined(separator: ", "))): remove the key")
             }
-            for file in dataFiles[entry.name] ?? [] {
+            for file in dataFiles(of: entry.name) {
                 let path = "\(rubric.dataDirectory ?? "data")/\(file)"
                 if !FileManager.default.fileExists(atPath: path) {
                     problems.append("\(entry.name) reads \(path), which does not exist: set \"dataDirectory\" in the rubric to the grader's rubric/data folder (a relative path is read from the rubric's folder)")

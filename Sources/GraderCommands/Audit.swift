@@ -33,7 +33,7 @@ extension GraderCommand {
             mutants (the report is written without them; rerun to grade them); 64 bad arguments.
             """)
 
-        @Option(help: "The rubric to audit: a file or a bundled rubric's name (exercise2, hw5, course-hidden).")
+        @Option(help: "The rubric to audit: a file or a bundled rubric's name (\(Exercise.bundledRubrics)).")
         var rubric: String = "exercise2"
 
         @Option(help: "The reference solution's folder: the program under mutation.")
@@ -105,7 +105,7 @@ extension GraderCommand {
                     return (mutant, graded?.row.status ?? "error", graded?.row.failure, graded?.results ?? [])
                 },
                 shouldCatch: { ContractGroups.groups(for: $0.contract, in: groupNames) })
-            report.requirements = AuditReport.requirementRows(rubricGroups: groupNames)
+            report.requirements = AuditReport.requirementRows(Exercise.all.map(\.requirements), rubricGroups: groupNames)
             try triage(&report, rubric: loaded, reference: reference, out: out, executable: executable)
             try OutputFolder.write(report.markdown(), to: "\(out)/audit.md", option: "--out")
             try OutputFolder.write(try report.json(), to: "\(out)/audit.json", option: "--out")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checks
 import Batch
 import Foundation
 import PluginHost
@@ -61,7 +62,7 @@ extension GraderCommand {
                 throw ValidationError("DIRECTORY '\(directory)' is not a folder of submissions")
             }
             guard FileManager.default.fileExists(atPath: rubricPath) else {
-                throw ValidationError("--rubric '\(rubric)' is neither a file nor a bundled rubric (exercise2, hw5, course-hidden)")
+                throw ValidationError("--rubric '\(rubric)' is neither a file nor a bundled rubric (\(Exercise.bundledRubrics))")
             }
             if let problem = OutputFolder.fileInTheWay(out, option: "--out") { throw problem }
             guard (1...64).contains(jobs) else { throw ValidationError("--jobs \(jobs) must be between 1 and 64") }

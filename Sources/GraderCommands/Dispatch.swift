@@ -118,8 +118,11 @@ public struct DispatchCommand: ParsableCommand {
         var lines = missingWeights(check: check, layout: layout, rubric: rubric).map { "Notice, \($0) Then dispatch again." }
         let leftOut = SubmissionSources.files(in: root).filter { $0.lowercased().hasSuffix(".npz") && !packed.contains($0) }
         if !leftOut.isEmpty {
-            lines.append("Notice, \(leftOut.joined(separator: ", ")) left out: the rubric \(rubricOption ?? "exercise2 (the default)") does not grade them. "
-                         + "For hw5 dispatch with --rubric hw5.")
+            // The exercises whose groups grade such a file, by their public rubric.
+            let grading = Exercise.all.filter { exercise in exercise.groups.contains { group in
+                leftOut.contains { URL(fileURLWithPath: $0).lastPathComponent.lowercased() == group.submittedFile?.lowercased() } } }
+            lines.append("Notice, \(leftOut.joined(separator: ", ")) left out: the rubric \(rubricOption ?? "exercise2 (the default)") does not grade them."
+                         + grading.compactMap { $0.rubrics.first.map { " For \($0) dispatch with --rubric \($0)." } }.joined())
         }
         return lines
     }

@@ -33,11 +33,18 @@ public struct GraderCommand: ParsableCommand {
     )
 
     public init() {}
+
+    /// Exits (1) naming the first reason the declared exercises cannot be graded with
+    /// (`Exercise.declarationProblems`: a group name meaning two groups), before any command runs.
+    public static func refuseAnInconsistentCatalog() {
+        guard let problem = CheckCatalog.declarationProblems.first else { return }
+        exit(withError: HarnessFailure("the grader's exercises are inconsistent: \(problem)"))
+    }
 }
 
 /// Options every grading command shares.
 struct CommonOptions: ParsableArguments {
-    @Option(help: "The rubric: a file, or a bundled rubric's name (exercise2, hw5, course-hidden). Default: exercise2.")
+    @Option(help: "The rubric: a file, or a bundled rubric's name (\(Exercise.bundledRubrics)). Default: exercise2.")
     var rubric: String?
 
     init() {}

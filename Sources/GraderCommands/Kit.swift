@@ -25,7 +25,7 @@ extension GraderCommand {
             arguments (a hidden rubric is refused).
             """)
 
-        @Option(help: "The public rubric: a file or a bundled rubric's name (exercise2, hw5).")
+        @Option(help: "The public rubric: a file or a bundled rubric's name (\(Exercise.publicRubrics)).")
         var rubric: String = "exercise2"
 
         @Option(help: "The folder to write the kit into (created; must be empty).")

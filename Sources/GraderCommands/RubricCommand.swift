@@ -18,7 +18,7 @@ extension GraderCommand {
             abstract: "Validate a rubric and print what it grades: groups, points, checks, parameters, limits.",
             discussion: "Exit codes: 0 the rubric is valid; 1 it is not (every problem is listed with its key and fix); 64 bad arguments.")
 
-        @Argument(help: "The rubric: a file or a bundled rubric's name (exercise2, hw5, course-hidden).")
+        @Argument(help: "The rubric: a file or a bundled rubric's name (\(Exercise.bundledRubrics)).")
         var rubric: String
 
         func run() throws {

@@ -60,15 +60,19 @@ import Testing
     }
 
     /// Every requirement names checks that exist; each rubric lists the requirements it leaves unchecked.
-    @Test func requirementsNameRealChecks() {
-        for requirement in Requirement.all {
+    @Test func requirementsNameRealChecks() throws {
+        for requirement in Exercise.all.flatMap(\.requirements) {
             #expect(!requirement.checks.isEmpty, "\(requirement.id)")
             for check in requirement.checks { #expect(CheckCatalog.check(id: check) != nil, "\(requirement.id): \(check) is not a check") }
         }
-        let publicRows = AuditReport.requirementRows(rubricGroups: ["TestOptimizers2", "TestInitializers", "TestConv"])
+        let publicRows = AuditReport.requirementRows(Exercise.all.map(\.requirements), rubricGroups: ["TestOptimizers2", "TestInitializers", "TestConv"])
         #expect(publicRows.count == 26 && !publicRows.contains { $0.id.hasPrefix("hw5") })
         #expect(publicRows.first { $0.id == "init.constant" }?.checks == [], "only hidden probes and TestNeuralNetwork2 test Constant")
         #expect(publicRows.first { $0.id == "opt.adam" }?.checks == ["TestOptimizers2.adam"])
+        // Issue 28: the modular exercise has its rows, and its public rubric tests every one.
+        let modular = try CheckCatalog.loadRubric(from: TestSupport.repository + "/rubric/modular.json")
+        let modularRows = AuditReport.requirementRows(Exercise.all.map(\.requirements), rubricGroups: modular.groups.map(\.name))
+        #expect(modularRows.count == Exercise.modular.requirements.count && modularRows.allSatisfy { $0.id.hasPrefix("mod.") && !$0.checks.isEmpty }, "\(modularRows.map(\.id))")
     }
 
     /// Issue 12, point 5: a killed mutant's message names its own contract. A Constant that does
@@ -108,7 +112,7 @@ import Testing
             let result = try supervisor.run(check: "TestPooling.\(check.name)", seed: 1337)
             #expect(result.status == .passed, "\(check.name): \(result.message)")
         }
-        #expect(Requirement.all.first { $0.id == "pool.routing" }?.accepted?.contains("any one position") == true)
+        #expect(Exercise.exercise2.requirements.first { $0.id == "pool.routing" }?.accepted?.contains("any one position") == true)
     }
 
     /// The oracle of hw5's loss is log-sum-exp: for x = (800, 0, 1), class 1, the loss is 800

@@ -77,7 +77,7 @@ import Testing
     /// silently changing every student's grade.
     @Test func rubricMistakesThatWouldChangeGradesAreRefused() throws {
         let cases: [(groups: String, extra: String, reason: String)] = [
-            (#"[{"name": "TestOptimisers2", "percent": 100}]"#, "", "groups[0].name 'TestOptimisers2' is not a check group of this grader (did you mean 'TestOptimizers2'?)"),
+            (#"[{"name": "TestOptimisers2", "percent": 100}]"#, "", "groups[0].name 'TestOptimisers2' is not a check group of Ex2 (did you mean 'TestOptimizers2'?)"),
             (#"[{"name": "TestFlatten", "percent": 100, "checks": ["trainable", "flattenFowrard"]}]"#, "", "groups[0].checks: 'flattenFowrard' is not a check of TestFlatten (did you mean 'flattenForward'?)"),
             (#"[{"name": "TestConv", "percent": 145}, {"name": "TestPooling", "percent": 100}]"#, "", "percentages add up to 245, not 100"),
             (#"[{"name": "TestConv", "percent": 100}]"#, #""totalPercent": 120,"#, "add up to 100, not 120"),

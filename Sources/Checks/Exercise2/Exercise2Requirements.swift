@@ -1,25 +1,9 @@
-/// The exercises' stated requirements and the checks that fail when one of them is violated
-/// (issue 12, point 4). From the test files and task sheets (../shared/spec/exercise-spec.md
-/// §1, §5, §6) and the conventions ExerciseKit's documentation states. Where an exercise
-/// leaves a real choice, `accepted` says which answers pass.
-public struct Requirement: Sendable, Equatable {
-    public let id: String
-    public let text: String
-    /// `Group.check` ids.
-    public let checks: [String]
-    /// For a requirement with a real choice: the answers that pass, and the check that confirms it.
-    public let accepted: String?
+import GradingModel
 
-    init(_ id: String, _ text: String, _ checks: [String], accepted: String? = nil) {
-        self.id = id
-        self.text = text
-        self.checks = checks
-        self.accepted = accepted
-    }
-
-    public static let all: [Requirement] = exercise2 + hw5
-
-    static let exercise2: [Requirement] = [
+/// Exercise 2's stated requirements and the checks that fail when one is violated (issue 12,
+/// point 4; from the test files and ../shared/spec/exercise-spec.md §1, §5, §6), for the audit.
+extension Exercise {
+    static let exercise2Requirements: [Requirement] = [
         Requirement("init.constant", "Constant fills the shape with its value (default 0.1)", ["HiddenInitializers.fans", "TestNeuralNetwork2.appendLayer"]),
         Requirement("init.uniform", "UniformRandom draws from [0, 1)", ["TestInitializers.uniformDistribution", "HiddenInitializers.fans"]),
         Requirement("init.xavier", "Xavier: N(0, √(2/(fanIn + fanOut)))", ["TestInitializers.xavierDistribution", "TestInitializers.xavierUsesBothFans", "HiddenInitializers.fans"]),
@@ -51,16 +35,5 @@ public struct Requirement: Sendable, Equatable {
         Requirement("net.append", "NeuralNetwork(optimizer, weights, bias initializer); appendLayer initialises trainable layers", ["TestNeuralNetwork2.appendLayer"]),
         Requirement("net.data", "NeuralNetwork.forward takes the next batch each call", ["TestNeuralNetwork2.dataAccess"]),
         Requirement("net.train", "Training reaches the exercise's accuracies", ["TestNeuralNetwork2.irisData", "TestNeuralNetwork2.digitData"]),
-    ]
-
-    static let hw5: [Requirement] = [
-        Requirement("hw5.miniBatch", "getMiniBatch: shuffled batches covering every sample once, one-hot labels", ["getMiniBatch.shapes", "getMiniBatch.coversEverySample", "getMiniBatch.shuffles"]),
-        Requirement("hw5.fc", "fc: y = wx + b; fcBackward: wᵀ·dlDy, dlDy·xᵀ, dlDy", ["fc.values", "fcBackward.values", "fcBackward.numericGradient"]),
-        Requirement("hw5.loss", "lossCrossEntropySoftmax: −Σ y log softmax(x), ŷ − y, stable for large x", ["lossCrossEntropySoftmax.values", "lossCrossEntropySoftmax.stableForLargeInputs"]),
-        Requirement("hw5.relu", "relu and reluBackward (0 at x = 0)", ["relu.values", "reluBackward.values"]),
-        Requirement("hw5.conv", "conv with zero padding, stride 1, and its weight and bias gradients", ["conv.values", "convBackward.numericGradient", "HiddenFunctional.convolutions"],
-                    accepted: "kernel orientation: correlation or convolution, if consistent in conv and convBackward (unless the rubric sets acceptConvolution 0)"),
-        Requirement("hw5.pool", "pool2x2 takes 2×2 maxima; its backward routes to them", ["pool2x2.values", "pool2x2Backward.values"]),
-        Requirement("hw5.train", "The trained MLP > 85 % and CNN > 90 % on 14×14 MNIST", ["trainMLP.train", "trainCNN.train"]),
     ]
 }

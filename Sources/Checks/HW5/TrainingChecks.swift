@@ -138,6 +138,4 @@ enum TrainingChecks {
             CheckNotes.add(String(format: "test accuracy %.4f, orientation: %@", result, orientation))
         },
     ])
-
-    static let groups = [trainMLP, trainCNN, submittedMLP, submittedCNN]
 }
