@@ -1,7 +1,7 @@
 /// How an exercise whose contract is a set of functions plugs into the grader without changes to
 /// the grader's core: the contract is a protocol that refines ``CallableContract``, and the
 /// exercise's own file gives it `call(_:_:)`, a table from method names to its functions (see
-/// `Contracts/Modular/ModularCalls.swift`). The grader's worker executes `call` on the student's
+/// `Contracts/Modular/ModularExercise.swift`). The grader's worker executes `call` on the student's
 /// value; the judge holds a proxy with the same `call` and a typed client on top of it.
 ///
 /// A submission registers its value once: `registry.register(MyModular())`.
