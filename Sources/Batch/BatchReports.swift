@@ -19,8 +19,12 @@ public struct BatchReports {
     let graderPeakMiB: Double?
     /// The students whose submission is in the folder now; others stay in the store only.
     let present: Set<String>?
+    /// The rubric's deadline with the submissions' times and the extensions (nil: no deadline).
+    let lateWork: LateWork?
 
-    public init(store: BatchStore, rubric: Rubric, out: String, rubricOption: String, graderPeakMiB: Double? = nil, present: Set<String>? = nil) {
+    public init(store: BatchStore, rubric: Rubric, out: String, rubricOption: String, graderPeakMiB: Double? = nil, present: Set<String>? = nil,
+                lateWork: LateWork? = nil) {
+        self.lateWork = lateWork
         self.store = store
         self.rubric = rubric
         self.out = out
@@ -39,6 +43,11 @@ public struct BatchReports {
         let row: BatchStore.Submission
         let report: SubmissionReport
         let sheet: ScoreSheet
+        /// The late policy's verdict (nil: the rubric has no deadline).
+        var late: Deadline.Outcome? = nil
+
+        /// The score the LMS gets: after the late penalty.
+        var final: Double { late?.final ?? sheet.total }
     }
 
     func load() throws -> [Graded] {
@@ -51,7 +60,8 @@ public struct BatchReports {
             }
             report.limitEvents = row.limitEvents.map { $0.split(separator: "\n").map(String.init) } ?? []
             let sheet = Scorer.score(report, rubric: rubric, implementedGroups: Set(CheckCatalog.groups.map(\.name)))
-            return Graded(row: row, report: report, sheet: sheet)
+            let late = try lateWork?.outcome(id: row.id, raw: sheet.total, maximum: row.maximum)
+            return Graded(row: row, report: report, sheet: sheet, late: late)
         }
     }
 
@@ -88,21 +98,28 @@ public struct BatchReports {
 
     var scoredGroups: [Rubric.Group] { rubric.groups.filter { !$0.isDiagnostic } }
 
+    /// One row per student: `total` is what the LMS export takes, so with a deadline it is the
+    /// score after the penalty, and `raw`, `penalty` and `late` show how it came about.
     func gradebook(_ graded: [Graded]) -> String {
-        var lines = [(["id", "status", "total", "maximum"] + scoredGroups.map(\.name) + ["reason"]).joined(separator: ",")]
+        let lateColumns = lateWork == nil ? [] : ["raw", "penalty", "late"]
+        var lines = [(["id", "status", "total", "maximum"] + scoredGroups.map(\.name) + lateColumns + ["reason"]).joined(separator: ",")]
         for item in graded {
             let points = scoredGroups.map { group in Self.number(item.sheet.groups.first { $0.name == group.name }?.earned ?? 0) }
             // The reason's first two lines: "does not compile:" and the first error with its file and line.
             let reason = item.row.failure.map { $0.split(separator: "\n").prefix(2).joined(separator: " ") } ?? Self.timeReason(item.report.results)
-            lines.append(([Self.csv(item.row.id), item.row.status, Self.number(item.sheet.total), Self.number(item.row.maximum)]
-                          + points + [Self.csv(reason)]).joined(separator: ","))
+            let late = item.late.map { [Self.number(item.sheet.total), Self.number($0.penalty), Self.csv($0.note)] } ?? []
+            lines.append(([Self.csv(item.row.id), item.row.status, Self.number(item.final), Self.number(item.row.maximum)]
+                          + points + late + [Self.csv(reason)]).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     func feedback(_ item: Graded) -> String {
         var lines = ["# Feedback: \(item.row.id)", "",
-                     "**\(Self.number(item.sheet.total)) / \(Self.number(item.row.maximum)) points** (\(item.row.status))", ""]
+                     "**\(Self.number(item.final)) / \(Self.number(item.row.maximum)) points** (\(item.row.status))", ""]
+        if let late = item.late, late.penalty > 0 || late.note != "on time" {
+            lines += ["Deadline: \(late.note)" + (late.penalty > 0 ? "; \(Self.number(item.sheet.total)) points before the late penalty of \(Self.number(late.penalty))." : "."), ""]
+        }
         if let containment = item.report.containment, !containment.sandboxed {
             lines += ["> Graded without a sandbox: \(containment.limits.first ?? "")", ""]
         }
@@ -196,6 +213,15 @@ public struct BatchReports {
         lines += ["", "## Failure rate per check", "", "| check | failed | rate |", "|---|---|---|"]
         for (id, count) in attempts.filter({ $0.value.failed > 0 }).sorted(by: { ($0.value.failed, $1.key) > ($1.value.failed, $0.key) }) {
             lines.append("| \(id) | \(count.failed) / \(count.total) | \(Int((100 * Double(count.failed) / Double(count.total)).rounded())) % |")
+        }
+        if lateWork != nil {
+            let penalised = graded.filter { ($0.late?.penalty ?? 0) > 0 }
+            let unknown = graded.filter { $0.late?.note == "no submission time" }
+            lines += ["", "## Late work", "", "\(penalised.count) submissions lost points to the late policy (gradebook.csv: raw, penalty, late; the LMS export takes the total after it)."]
+            lines += penalised.map { "- \($0.row.id): −\(Self.number($0.late!.penalty)) (\($0.late!.note))" }
+            if !unknown.isEmpty {
+                lines += ["", "**No submission time for \(unknown.count)** (\(unknown.prefix(5).map(\.row.id).joined(separator: ", "))\(unknown.count > 5 ? ", …" : "")): counted as on time; give `--submissions` a CSV with their times."]
+            }
         }
         lines += ["", "## Containment", ""]
         let unsandboxed = graded.filter { $0.row.sandboxed == false }

@@ -99,9 +99,17 @@ public struct BatchRunner {
         }
     }
 
-    /// SHA-256 of the rubric file's bytes and the reference's Swift sources.
+    /// SHA-256 of the rubric file's bytes and the reference's Swift sources. The deadline decides
+    /// no check (the reports apply it), so a rubric with one is hashed without it: setting or
+    /// moving a due date rewrites the gradebook without regrading anyone.
     static func fingerprint(rubricPath: String, referencePath: String?) throws -> String {
-        let rubric = try ContentHash.of(path: rubricPath)
+        var rubric = try ContentHash.of(path: rubricPath)
+        if let data = FileManager.default.contents(atPath: rubricPath),
+           var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["deadline"] != nil {
+            object["deadline"] = nil
+            let canonical = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            rubric = ContentHash.of(text: "rubric without its deadline " + String(decoding: canonical, as: UTF8.self))
+        }
         let reference = referencePath.flatMap { ContentHash.ofSources(in: $0) } ?? "none"
         return ContentHash.of(text: "grader \(GraderVersion.number)\nrubric \(rubric)\nreference \(reference)\n")
     }

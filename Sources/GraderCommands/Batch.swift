@@ -3,6 +3,7 @@ import Checks
 import Batch
 import Foundation
 import PluginHost
+import Reports
 import Rubric
 
 extension GraderCommand {
@@ -56,6 +57,9 @@ extension GraderCommand {
         @Flag(name: .customLong("no-sandbox"), help: "Run untrusted code without bubblewrap (only for trusted submissions; every report says so).")
         var noSandbox = false
 
+        @Option(help: ArgumentHelp("A CSV of the submissions' times for the rubric's deadline (Gradescope's export: Submission ID, Submission Time; any id and time columns).", valueName: "file"))
+        var submissions: String?
+
         func validate() throws {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -69,6 +73,9 @@ extension GraderCommand {
             if let reference, !FileManager.default.fileExists(atPath: reference) {
                 throw ValidationError("--reference '\(reference)' does not exist")
             }
+            if let submissions, !FileManager.default.fileExists(atPath: submissions) {
+                throw ValidationError("--submissions '\(submissions)' does not exist: give the CSV of submission times (Gradescope: Assignment > Review Grades > Download Grades)")
+            }
         }
 
         func run() throws {
@@ -79,6 +86,8 @@ extension GraderCommand {
                 directory: directory, rubricPath: rubricPath, out: out, jobs: jobs, referencePath: reference,
                 regrade: regrade, sandboxed: !noSandbox, executable: ExerciseKitLocation.executablePath()))
             if let problem = runner.sandboxProblem() ?? runner.referenceProblem() { throw HarnessFailure(problem) }
+            // Read before anyone is graded: a bad extensions file or times CSV stops here.
+            let lateWork = try lateWork(runner.rubric)
             let entries = try runner.entries()
             let chosen = try runner.selected(entries, only: only, exclude: exclude)
             let pending = try runner.pending(chosen)
@@ -92,13 +101,26 @@ extension GraderCommand {
             progress.done()
             let peak = GraderMemory.peakMiB
             let written = try BatchReports(store: runner.store, rubric: runner.rubric, out: out, rubricOption: reproduceRubric(runner.rubric),
-                                           graderPeakMiB: peak, present: Set(entries.map(\.id))).write()
+                                           graderPeakMiB: peak, present: Set(entries.map(\.id)), lateWork: lateWork).write()
             if noSandbox { print("WARNING: graded WITHOUT a sandbox (--no-sandbox): every report says so") }
             FileHandle.standardError.write(Data(String(format: "grader peak memory: %.0f MiB\n", peak).utf8))
             print("Reports: \(out)/gradebook.csv, \(out)/summary.md, \(out)/junit.xml, \(out)/results/, \(out)/feedback/ (\(written.count) files)")
             let errors = try runner.store.submissions().filter { $0.status == "error" }.map(\.id)
             if !errors.isEmpty {
                 throw HarnessFailure("\(errors.count) submission(s) could not be graded because of the grader, not the student (\(errors.joined(separator: ", ")); status \"error\" in the gradebook): rerun the same command to grade them")
+            }
+        }
+
+        /// The rubric's deadline with the submissions' times and extensions, or nil without one.
+        func lateWork(_ loaded: Rubric) throws -> LateWork? {
+            guard let deadline = loaded.deadline else {
+                if submissions != nil { throw HarnessFailure("--submissions gives submission times, but the rubric \(rubric) has no \"deadline\": add one (docs/rubric-format.md) or leave --submissions out") }
+                return nil
+            }
+            do {
+                return try LateWork(deadline: deadline, submissionsCSV: submissions)
+            } catch {
+                throw HarnessFailure("\(error)")
             }
         }
 

@@ -30,6 +30,8 @@ public struct Rubric: Codable, Sendable, Equatable {
     /// The bundled rubric students have (`exercise2`, `hw5`): feedback's reproduce lines name it,
     /// never the TA's own (hidden) rubric file.
     public var publicRubric: String?
+    /// The due date and late policy (`Deadline`); none: every submission counts as on time.
+    public var deadline: Deadline?
 
     /// One scored (or diagnostic) group of checks.
     public struct Group: Codable, Sendable, Equatable {
@@ -195,6 +197,9 @@ extension Rubric {
         let dataFolder = rubric.dataDirectory ?? "data"
         resolved.dataDirectory = dataFolder.hasPrefix("/")
             ? dataFolder : folder.appendingPathComponent(dataFolder).standardizedFileURL.path
+        if let extensions = rubric.deadline?.extensions, !extensions.hasPrefix("/") {
+            resolved.deadline?.extensions = folder.appendingPathComponent(extensions).standardizedFileURL.path
+        }
         return resolved
     }
 
@@ -258,6 +263,7 @@ extension Rubric {
               limits.treeMemoryMiB >= 256, limits.processLimit >= 16, limits.diskLimitMiB >= 16, limits.submissionBudgetSeconds > 0 else {
             throw invalid("limits must be positive, memoryMiB and submissionMemoryMiB at least 256, processes and diskMiB at least 16")
         }
+        if let problem = deadline?.problem() { throw invalid(problem) }
         if let intake {
             for (key, value) in [("maxEntries", intake.maxEntries.map(Double.init)), ("maxEntryBytes", intake.maxEntryBytes.map(Double.init)),
                                  ("maxTotalBytes", intake.maxTotalBytes.map(Double.init)), ("maxCompressionRatio", intake.maxCompressionRatio)] {

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import PluginHost
+import Reports
 import Testing
 @testable import Batch
 
@@ -353,6 +354,73 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out + "/results/carol.json"))
         #expect(try String(contentsOfFile: out + "/summary.md", encoding: .utf8).contains("**No longer in the submissions folder**"))
         #expect(try BatchStore(path: out + "/grades.sqlite").submission("carol") != nil, "the store keeps the row")
+    }
+
+    /// Issue 29, item 3: the rubric's deadline applied from a submissions CSV and an extensions
+    /// file. The gradebook shows raw, penalty and final; the Canvas export takes the final; moving
+    /// the due date rewrites the gradebook without regrading anyone.
+    @Test func lateSubmissionsArePenalisedAndExtensionsHonoured() throws {
+        let source = Self.course("late-source", ["alice"])
+        let course = Self.base + "/late-course"
+        try? FileManager.default.removeItem(atPath: course)
+        try FileManager.default.createDirectory(atPath: course, withIntermediateDirectories: true)
+        // Canvas's download names: <name>[_LATE]_<user ID>_<submission ID>.zip; one submission, three students.
+        for id in ["smith_101_1", "jones_late_102_2", "lee_late_103_3"] {
+            try FileManager.default.copyItem(atPath: source + "/alice.zip", toPath: "\(course)/\(id).zip")
+        }
+        let folder = Self.base + "/late-rubric"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        func rubric(due: String) throws -> String {
+            let path = folder + "/late.json"
+            let text = try String(contentsOfFile: Self.rubric, encoding: .utf8).replacingOccurrences(of: #""seed": 1337,"#, with: """
+                "seed": 1337, "deadline": {"due": "\(due)", "timezone": "Europe/Berlin", "graceMinutes": 10,
+                  "penalty": {"per": "day", "percent": 10}, "extensions": "extensions.csv"},
+                """)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        try "ID,due\n103,2026-12-13T12:00\n".write(toFile: folder + "/extensions.csv", atomically: true, encoding: .utf8)
+        try "Student,ID,Submitted\nSmith,101,2026-12-10T23:55:00+01:00\nJones,102,2026-12-12T09:00:00+01:00\nLee,103,2026-12-13T11:00:00+01:00\n"
+            .write(toFile: folder + "/times.csv", atomically: true, encoding: .utf8)
+        let out = Self.base + "/late-out"
+        func run(_ rubricPath: String) throws -> (code: Int32, output: String, error: String) {
+            try TestSupport.runGrader(["batch", course, "--rubric", rubricPath, "--reference", "reference", "--jobs", "2", "--out", out,
+                                       "--submissions", folder + "/times.csv"] + (Self.sandboxUsable ? [] : ["--no-sandbox"]))
+        }
+        let first = try run(try rubric(due: "2026-12-10T23:59"))
+        #expect(first.code == 0, "\(first.error.suffix(600))")
+        var rows = try gradebook(out)
+        let raw = try #require(Double(rows["smith_101_1"]?["raw"] ?? ""), "\(rows)")
+        #expect(raw > 8, "alice's work earns points")
+        #expect(rows["smith_101_1"]?["total"] == rows["smith_101_1"]?["raw"] && rows["smith_101_1"]?["late"] == "on time")
+        // 1 d 9 h late: two started days at 10 % of the maximum (40) each.
+        #expect(rows["jones_late_102_2"]?["penalty"] == "8" && Double(rows["jones_late_102_2"]?["total"] ?? "") == raw - 8, "\(rows["jones_late_102_2"] ?? [:])")
+        #expect(rows["jones_late_102_2"]?["late"] == "1 d 9 h late (2 days)")
+        #expect(rows["lee_late_103_3"]?["penalty"] == "0" && rows["lee_late_103_3"]?["late"] == "on time (extended to 2026-12-13 12:00)")
+        let feedback = try String(contentsOfFile: out + "/feedback/jones_late_102_2.md", encoding: .utf8)
+        #expect(feedback.contains("Deadline: 1 d 9 h late (2 days); \(BatchReports.number(raw)) points before the late penalty of 8."), "\(feedback)")
+        #expect(try String(contentsOfFile: out + "/summary.md", encoding: .utf8).contains("- jones_late_102_2: −8 (1 d 9 h late (2 days))"))
+
+        // The Canvas import takes the total after the penalty.
+        try "Student,ID,SIS User ID,SIS Login ID,Section\nSmith,101,S1,smith,A\nJones,102,S2,jones,A\n".write(toFile: folder + "/roster.csv", atomically: true, encoding: .utf8)
+        let export = try TestSupport.runGrader(["export", "--format", "canvas", "--roster", folder + "/roster.csv", "--grades", out,
+                                                "--assignment", "Ex2", folder + "/canvas.csv"])
+        let canvas = try CSVTable.parse(String(contentsOfFile: folder + "/canvas.csv", encoding: .utf8))
+        #expect(export.code == 3 && canvas.rows.map { $0[5] } == [BatchReports.number(raw), BatchReports.number(raw - 8)], "\(canvas.rows) \(export.error)")
+
+        // A day later due: nobody regraded, Jones now one day late.
+        let moved = try run(try rubric(due: "2026-12-11T23:59"))
+        #expect(moved.code == 0 && (moved.output + moved.error).contains("grading 0 submissions (3 unchanged, already graded)"), "\(moved.output) \(moved.error)")
+        rows = try gradebook(out)
+        #expect(rows["jones_late_102_2"]?["penalty"] == "4" && rows["jones_late_102_2"]?["late"] == "9 h 1 min late (1 day)", "\(rows["jones_late_102_2"] ?? [:])")
+
+        // --submissions without a deadline in the rubric, and a times file without times, are refused.
+        let refused = try TestSupport.runGrader(["batch", course, "--rubric", Self.rubric, "--reference", "reference", "--out", out,
+                                                 "--submissions", folder + "/roster.csv"] + (Self.sandboxUsable ? [] : ["--no-sandbox"]))
+        #expect(refused.code == 1 && refused.error.contains("has no \"deadline\""), "\(refused.error)")
+        let noTimes = try TestSupport.runGrader(["batch", course, "--rubric", try rubric(due: "2026-12-11T23:59"), "--reference", "reference", "--out", out,
+                                                 "--submissions", folder + "/roster.csv"] + (Self.sandboxUsable ? [] : ["--no-sandbox"]))
+        #expect(noTimes.code == 1 && noTimes.error.contains("has no submission-time column"), "\(noTimes.error)")
     }
 
     /// FIPS 180-4's known answers, through swift-crypto: the keys that decide "unchanged, not regraded".
