@@ -216,7 +216,7 @@ public struct BatchReports {
         }
         if lateWork != nil {
             let penalised = graded.filter { ($0.late?.penalty ?? 0) > 0 }
-            let unknown = graded.filter { $0.late?.note == "no submission time" }
+            let unknown = graded.filter { $0.late?.note.hasPrefix("no submission time") == true }
             lines += ["", "## Late work", "", "\(penalised.count) submissions lost points to the late policy (gradebook.csv: raw, penalty, late; the LMS export takes the total after it)."]
             lines += penalised.map { "- \($0.row.id): −\(Self.number($0.late!.penalty)) (\($0.late!.note))" }
             if !unknown.isEmpty {

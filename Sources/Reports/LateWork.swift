@@ -72,7 +72,12 @@ public struct LateWork: Sendable {
 
     /// The policy applied to one submission.
     public func outcome(id: String, raw: Double, maximum: Double) throws -> Deadline.Outcome {
-        try deadline.apply(raw: raw, maximum: maximum, submitted: submitted(id), extension: extensionOf(id))
+        var outcome = try deadline.apply(raw: raw, maximum: maximum, submitted: submitted(id), extension: extensionOf(id))
+        // Canvas's download names say "late" but not when: not penalised, but not hidden either.
+        if outcome.note == "no submission time", id.lowercased().split(separator: "_").dropFirst().contains("late") {
+            outcome.note = "no submission time (Canvas marks it late)"
+        }
+        return outcome
     }
 
     /// When `id` was submitted, if the submissions CSV says.

@@ -69,6 +69,7 @@ import Testing
         let late = try LateWork(deadline: policy, submissionsCSV: folder + "/gradescope.csv")
         #expect(late.submitted("submission_5551") == (try at("2026-12-11T06:30")))
         #expect(late.submitted("bob") == nil)
+        #expect(try late.outcome(id: "cy_late_104_9", raw: 40, maximum: 40).note == "no submission time (Canvas marks it late)")
         #expect(late.extensionOf("jones_late_102_7") == .hours(48) && late.extensionOf("smith_101_3") == nil)
         #expect(try late.outcome(id: "submission_5551", raw: 40, maximum: 40).final == 36)
 
