@@ -45,13 +45,16 @@ public struct BatchReports {
         let sheet: ScoreSheet
         /// The late policy's verdict (nil: the rubric has no deadline).
         var late: Deadline.Outcome? = nil
+        /// The TA's overrides applied to `sheet`, with the points each group had been graded.
+        var overrides: [(override: BatchStore.Override, graded: Double)] = []
 
         /// The score the LMS gets: after the late penalty.
         var final: Double { late?.final ?? sheet.total }
     }
 
     func load() throws -> [Graded] {
-        try store.submissions().filter { present?.contains($0.id) ?? true }.map { row in
+        let overrides = Dictionary(grouping: try store.overrides(), by: \.submission)
+        return try store.submissions().filter { present?.contains($0.id) ?? true }.map { row in
             var report = SubmissionReport(submission: row.id, results: try store.results(of: row.id), failure: row.failure)
             report.compileSeconds = row.compileSeconds
             report.checkSeconds = row.checkSeconds
@@ -59,9 +62,16 @@ public struct BatchReports {
                 report.containment = Containment(sandboxed: row.sandboxed ?? true, limits: containment.split(separator: "\n").map(String.init))
             }
             report.limitEvents = row.limitEvents.map { $0.split(separator: "\n").map(String.init) } ?? []
-            let sheet = Scorer.score(report, rubric: rubric, implementedGroups: Set(CheckCatalog.groups.map(\.name)))
+            var sheet = Scorer.score(report, rubric: rubric, implementedGroups: Set(CheckCatalog.groups.map(\.name)))
+            // The TA's points replace the graded ones before the late policy sees the total.
+            var applied: [(override: BatchStore.Override, graded: Double)] = []
+            for override in overrides[row.id] ?? [] {
+                guard let index = sheet.groups.firstIndex(where: { $0.name == override.groupName }) else { continue }
+                applied.append((override, sheet.groups[index].earned))
+                sheet.groups[index].earned = override.points
+            }
             let late = try lateWork?.outcome(id: row.id, raw: sheet.total, maximum: row.maximum)
-            return Graded(row: row, report: report, sheet: sheet, late: late)
+            return Graded(row: row, report: report, sheet: sheet, late: late, overrides: applied)
         }
     }
 
@@ -102,14 +112,17 @@ public struct BatchReports {
     /// score after the penalty, and `raw`, `penalty` and `late` show how it came about.
     func gradebook(_ graded: [Graded]) -> String {
         let lateColumns = lateWork == nil ? [] : ["raw", "penalty", "late"]
-        var lines = [(["id", "status", "total", "maximum"] + scoredGroups.map(\.name) + lateColumns + ["reason"]).joined(separator: ",")]
+        let anyOverride = graded.contains { !$0.overrides.isEmpty }
+        var lines = [(["id", "status", "total", "maximum"] + scoredGroups.map(\.name) + lateColumns + (anyOverride ? ["overrides"] : []) + ["reason"]).joined(separator: ",")]
         for item in graded {
             let points = scoredGroups.map { group in Self.number(item.sheet.groups.first { $0.name == group.name }?.earned ?? 0) }
             // The reason's first two lines: "does not compile:" and the first error with its file and line.
             let reason = item.row.failure.map { $0.split(separator: "\n").prefix(2).joined(separator: " ") } ?? Self.timeReason(item.report.results)
             let late = item.late.map { [Self.number(item.sheet.total), Self.number($0.penalty), Self.csv($0.note)] } ?? []
+            // Both values: the TA's and what grading gave.
+            let overrides = anyOverride ? [Self.csv(item.overrides.map { "\($0.override.groupName) \(Self.number($0.override.points)) (graded \(Self.number($0.graded))): \($0.override.comment)" }.joined(separator: "; "))] : []
             lines.append(([Self.csv(item.row.id), item.row.status, Self.number(item.final), Self.number(item.row.maximum)]
-                          + points + late + [Self.csv(reason)]).joined(separator: ","))
+                          + points + late + overrides + [Self.csv(reason)]).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -117,6 +130,9 @@ public struct BatchReports {
     func feedback(_ item: Graded) -> String {
         var lines = ["# Feedback: \(item.row.id)", "",
                      "**\(Self.number(item.final)) / \(Self.number(item.row.maximum)) points** (\(item.row.status))", ""]
+        for (override, graded) in item.overrides {
+            lines += ["\(override.groupName): \(Self.number(override.points)) points set by the course staff (graded \(Self.number(graded))): \(override.comment)", ""]
+        }
         if let late = item.late, late.penalty > 0 || late.note != "on time" {
             lines += ["Deadline: \(late.note)" + (late.penalty > 0 ? "; \(Self.number(item.sheet.total)) points before the late penalty of \(Self.number(late.penalty))." : "."), ""]
         }
@@ -214,6 +230,15 @@ public struct BatchReports {
         for (id, count) in attempts.filter({ $0.value.failed > 0 }).sorted(by: { ($0.value.failed, $1.key) > ($1.value.failed, $0.key) }) {
             lines.append("| \(id) | \(count.failed) / \(count.total) | \(Int((100 * Double(count.failed) / Double(count.total)).rounded())) % |")
         }
+        let overridden = graded.filter { !$0.overrides.isEmpty }
+        if !overridden.isEmpty {
+            lines += ["", "## Overrides by the course staff", "", "| submission | group | points | graded | comment |", "|---|---|---|---|---|"]
+            for item in overridden {
+                for (override, graded) in item.overrides {
+                    lines.append("| \(item.row.id) | \(override.groupName) | \(Self.number(override.points)) | \(Self.number(graded)) | \(override.comment.replacingOccurrences(of: "|", with: "\\|")) |")
+                }
+            }
+        }
         if lateWork != nil {
             let penalised = graded.filter { ($0.late?.penalty ?? 0) > 0 }
             let unknown = graded.filter { $0.late?.note.hasPrefix("no submission time") == true }
@@ -256,7 +281,7 @@ public struct BatchReports {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func number(_ value: Double) -> String { value == value.rounded() ? "\(Int(value))" : String(format: "%.2f", value) }
+    public static func number(_ value: Double) -> String { value == value.rounded() ? "\(Int(value))" : String(format: "%.2f", value) }
     static func csv(_ text: String) -> String { CSVTable.quote(text) }
     static func xml(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

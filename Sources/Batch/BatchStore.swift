@@ -93,7 +93,49 @@ public final class BatchStore {
                 t.column("hash", .text).notNull()
             }
         }
+        migrator.registerMigration("v4 overrides") { db in
+            // A TA's points for a group, kept apart from the graded rows so that no rerun or
+            // regrade (which rewrites those) touches them.
+            try db.create(table: "override") { t in
+                t.column("submission", .text).notNull()
+                t.column("groupName", .text).notNull()
+                t.column("points", .double).notNull()
+                t.column("comment", .text).notNull()
+                t.column("setAt", .text).notNull()
+                t.primaryKey(["submission", "groupName"])
+            }
+        }
         try migrator.migrate(database)
+    }
+
+    /// A TA's points for one group of one submission, with why.
+    public struct Override: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+        public static let databaseTableName = "override"
+        public var submission: String
+        public var groupName: String
+        public var points: Double
+        public var comment: String
+        /// When it was set (ISO 8601, UTC).
+        public var setAt: String
+
+        public init(submission: String, groupName: String, points: Double, comment: String, setAt: String) {
+            (self.submission, self.groupName, self.points, self.comment, self.setAt) = (submission, groupName, points, comment, setAt)
+        }
+    }
+
+    /// Sets (or replaces) an override.
+    public func setOverride(_ override: Override) throws {
+        try database.write { try override.save($0) }
+    }
+
+    /// Removes an override; false when there was none.
+    public func clearOverride(submission: String, group: String) throws -> Bool {
+        try database.write { try Override.deleteOne($0, key: ["submission": submission, "groupName": group]) }
+    }
+
+    /// Every override, by submission and group.
+    public func overrides() throws -> [Override] {
+        try database.read { try Override.order(Column("submission"), Column("groupName")).fetchAll($0) }
     }
 
     /// The content hash of a regular file, reused while its size, nanosecond modification time and

@@ -29,7 +29,7 @@ public struct GraderCommand: ParsableCommand {
             GRADER_COMPILER_MALLOC the compiler's allocator, tcmalloc (default when installed) or glibc.
             """,
         version: GraderVersion.description,
-        subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, RubricCommand.self, Kit.self, Gradescope.self, Export.self, AuditCommand.self, Worker.self, JudgeCommand.self]
+        subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, RubricCommand.self, Kit.self, Gradescope.self, Export.self, Override.self, AuditCommand.self, Worker.self, JudgeCommand.self]
     )
 
     public init() {}

@@ -423,6 +423,41 @@ import Testing
         #expect(noTimes.code == 1 && noTimes.error.contains("has no submission-time column"), "\(noTimes.error)")
     }
 
+    /// Issue 29, item 4: a TA's points for a group survive a rerun and a regrade, and the
+    /// gradebook, the feedback and the summary show them beside the graded points.
+    @Test func overridesSurviveRegradesAndShowBothValues() throws {
+        let course = Self.course("override-course", ["alice", "carol"])
+        let out = Self.base + "/override-out"
+        let first = try batch(course, out: out)
+        #expect(first.code == 0, "\(first.error.suffix(600))")
+        let graded = try gradebook(out)
+        let carolPooling = try #require(graded["carol"]?["TestPooling"])
+        #expect(carolPooling == "0", "carol's pooling fails, so the override changes her grade")
+        let set = try TestSupport.runGrader(["override", out, "carol", "TestPooling", "15", "--comment", "pooling bug was in the handout"])
+        #expect(set.code == 0 && set.output.contains("carol: TestPooling set to 15 points"), "\(set.output) \(set.error)")
+        let again = try batch(course, out: out, extra: ["--regrade"])
+        #expect(again.code == 0, "\(again.error.suffix(600))")
+        let rows = try gradebook(out)
+        #expect(rows["carol"]?["TestPooling"] == "15")
+        #expect(Double(rows["carol"]?["total"] ?? "") == Double(graded["carol"]?["total"] ?? "")! - Double(carolPooling)! + 15)
+        #expect(rows["carol"]?["overrides"] == "TestPooling 15 (graded \(carolPooling)): pooling bug was in the handout", "\(rows["carol"] ?? [:])")
+        #expect(rows["alice"]?["overrides"] == "" && rows["alice"]?["total"] == graded["alice"]?["total"])
+        let feedback = try String(contentsOfFile: out + "/feedback/carol.md", encoding: .utf8)
+        #expect(feedback.contains("TestPooling: 15 points set by the course staff (graded \(carolPooling)): pooling bug was in the handout"))
+        #expect(try String(contentsOfFile: out + "/summary.md", encoding: .utf8).contains("| carol | TestPooling | 15 | \(carolPooling) | pooling bug was in the handout |"))
+        // Mistakes are refused in one line; clearing restores the graded points.
+        let stranger = try TestSupport.runGrader(["override", out, "zed", "TestPooling", "1", "--comment", "x"])
+        #expect(stranger.code == 1 && stranger.error.contains("'zed' is not a student of \(out)"), "\(stranger.error)")
+        let noGroup = try TestSupport.runGrader(["override", out, "carol", "TestConvv", "1", "--comment", "x"])
+        #expect(noGroup.code == 1 && noGroup.error.contains("TestConvv is not a group graded for carol"), "\(noGroup.error)")
+        let noComment = try TestSupport.runGrader(["override", out, "carol", "TestPooling", "1"])
+        #expect(noComment.code == 64 && noComment.error.contains("--comment is required"), "\(noComment.error)")
+        #expect(try TestSupport.runGrader(["override", out]).output.contains("carol  TestPooling  15"))
+        #expect(try TestSupport.runGrader(["override", out, "carol", "TestPooling", "--clear"]).code == 0)
+        _ = try batch(course, out: out)
+        #expect(try gradebook(out)["carol"]?["TestPooling"] == carolPooling)
+    }
+
     /// FIPS 180-4's known answers, through swift-crypto: the keys that decide "unchanged, not regraded".
     @Test func contentHashesAreSHA256() throws {
         #expect(ContentHash.of(text: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
