@@ -103,21 +103,31 @@ public enum GradeExport {
         return table
     }
 
-    public static func match(_ grades: [Grade], roster: CSVTable) throws -> Matching {
+    /// The table's columns that identify a student.
+    static func identifierColumns(of table: CSVTable) -> [Int] {
         let known = Set(identifierColumns.map(CSVTable.normalized))
-        let identifiers = roster.header.indices.filter { known.contains(CSVTable.normalized(roster.header[$0])) }
+        return table.header.indices.filter { known.contains(CSVTable.normalized(table.header[$0])) }
+    }
+
+    /// The rows of `table` that name submission `id`: by the first of its keys that finds any.
+    static func rows(naming id: String, in table: CSVTable, identifiers: [Int]) -> [Int] {
+        for key in keys(of: id) {
+            let columns = key.column.map { wanted in identifiers.filter { CSVTable.normalized(table.header[$0]) == CSVTable.normalized(wanted) } } ?? identifiers
+            let found = table.rows.indices.filter { row in
+                columns.contains { table.rows[row][$0].trimmingCharacters(in: .whitespaces).lowercased() == key.value }
+            }
+            if !found.isEmpty { return found }
+        }
+        return []
+    }
+
+    public static func match(_ grades: [Grade], roster: CSVTable) throws -> Matching {
+        let identifiers = identifierColumns(of: roster)
         guard !identifiers.isEmpty else { throw Failure.noIdentifierColumn(header: roster.header) }
         var byRow: [Int: Grade] = [:]
         var unmatched: [Grade] = []
         for grade in grades {
-            var found: [Int] = []
-            for key in keys(of: grade.id) {
-                let columns = key.column.map { wanted in identifiers.filter { CSVTable.normalized(roster.header[$0]) == CSVTable.normalized(wanted) } } ?? identifiers
-                found = roster.rows.indices.filter { row in
-                    columns.contains { roster.rows[row][$0].trimmingCharacters(in: .whitespaces).lowercased() == key.value }
-                }
-                if !found.isEmpty { break }
-            }
+            let found = rows(naming: grade.id, in: roster, identifiers: identifiers)
             guard let row = found.first else { unmatched.append(grade); continue }
             guard found.count == 1 else { throw Failure.ambiguousStudent(id: grade.id, rows: found.map { $0 + 2 }) }  // the file's line numbers
             if let earlier = byRow[row] {

@@ -16,8 +16,6 @@ public struct LateWork: Sendable {
     static let timeColumns = ["submission time", "submitted", "submitted at", "submitted_at", "submission date", "created at", "created_at",
                               "last submission time", "timestamp", "time"]
 
-    static let identifiers = Set(GradeExport.identifierColumns.map(CSVTable.normalized))
-
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case unreadable(path: String, what: String)
         case noTimeColumn(path: String, header: [String])
@@ -50,7 +48,7 @@ public struct LateWork: Sendable {
         if let path = deadline.extensions {
             let table = try Self.read(path, what: "extensions file")
             guard table.column(["due", "hours"]) != nil,
-                  table.header.contains(where: { Self.identifiers.contains(CSVTable.normalized($0)) }) else {
+                  !GradeExport.identifierColumns(of: table).isEmpty else {
                 throw Failure.noExtensionColumn(path: path)
             }
             // Each extension is read once now, so a typo stops the batch before anyone is graded.
@@ -106,15 +104,8 @@ public struct LateWork: Sendable {
         return (nil, "neither 'due' nor 'hours' is given")
     }
 
-    /// The row of `table` that names submission `id`, by the keys its download name carries.
+    /// The row of `table` that names submission `id` (the first, as an LMS export lists one per student).
     static func row(of id: String, in table: CSVTable) -> Int? {
-        let identifiers = table.header.indices.filter { Self.identifiers.contains(CSVTable.normalized(table.header[$0])) }
-        for key in GradeExport.keys(of: id) {
-            let columns = key.column.map { wanted in identifiers.filter { CSVTable.normalized(table.header[$0]) == CSVTable.normalized(wanted) } } ?? identifiers
-            if let row = table.rows.indices.first(where: { row in
-                columns.contains { table.rows[row][$0].trimmingCharacters(in: .whitespaces).lowercased() == key.value }
-            }) { return row }
-        }
-        return nil
+        GradeExport.rows(naming: id, in: table, identifiers: GradeExport.identifierColumns(of: table)).first
     }
 }
