@@ -106,12 +106,19 @@ func sandboxProbe() -> Bool {
 ''' % path
 
 def write_zip(path, files, wrapper=None, junk=False):
+    # A fixed date: the same files make the same bytes (writestr stamps the clock, so a duplicate
+    # written across a two-second boundary would differ from its original and not be one).
+    def entry(name):
+        info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        return info
     with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as zf:
         for name, text in sorted(files.items()):
-            zf.writestr((wrapper + '/' if wrapper else '') + name, text)
+            zf.writestr(entry((wrapper + '/' if wrapper else '') + name), text)
         if junk:
-            zf.writestr('__MACOSX/._Package.swift', b'\x00\x05\x16\x07')
-            zf.writestr('.DS_Store', b'\x00\x00\x00\x01Bud1')
+            zf.writestr(entry('__MACOSX/._Package.swift'), b'\x00\x05\x16\x07')
+            zf.writestr(entry('.DS_Store'), b'\x00\x00\x00\x01Bud1')
 
 def main(out, only, hidden_rubric):
     os.makedirs(out, exist_ok=True)
