@@ -193,6 +193,9 @@ import Testing
         while Date() < deadline, (try? String(contentsOfFile: out + "/.batch.lock", encoding: .utf8))?.isEmpty ?? true {
             Thread.sleep(forTimeInterval: 0.05)
         }
+        // Stopped, the first holds its lock however fast it would have graded the course.
+        kill(first.processIdentifier, SIGSTOP)
+        #expect(first.isRunning, "the first batch ended before the second started")
         let second = try batch(Self.resumeCourse, out: out)
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
