@@ -88,3 +88,23 @@ let package = Package(
         ]),
     ]
 )
+
+// MARK: Staff tools
+// `grader-similarity` parses every submission with swift-syntax, whose release build takes
+// minutes: it is its own product, left out of students' kits and Gradescope autograders (which
+// copy this manifest up to here), so only a course's staff build it (`make build` does).
+package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"))
+package.products.append(.executable(name: "grader-similarity", targets: ["grader-similarity"]))
+package.targets += [
+    /// Code similarity across a course: swift-syntax tokens, winnowed fingerprints, pairs, clusters.
+    .target(name: "Similarity", dependencies: [
+        "Archive", "Reports",
+        .product(name: "SwiftParser", package: "swift-syntax"), .product(name: "SwiftSyntax", package: "swift-syntax"),
+    ]),
+    .executableTarget(name: "grader-similarity", dependencies: [
+        "Similarity", "Reports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+]
+for target in package.targets where target.name == "GraderTests" {
+    target.dependencies += ["Similarity", "grader-similarity"]
+}

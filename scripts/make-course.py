@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Writes the sample course: one zip (or folder) per student, for `grader batch`.
 
-Usage: python3 scripts/make-course.py OUT_DIR [--only id,id,...] [--hidden-rubric FILE]
+Usage: python3 scripts/make-course.py OUT_DIR [--only id,id,...] [--hidden-rubric FILE] [--planted-copies]
+(--planted-copies: three more students for the similarity measurement; .origins.json says
+where each student's code comes from)
 Standard library only; built from reference/ and submissions/ so it follows them.
 Each student is correct, partial, buggy in one distinct way, crashing, hanging, hostile, or
 tries something the sandbox must stop (and would then get a wrong update in Sgd: contained, the
 student still scores full marks on the public groups).
 """
-import importlib.util, os, shutil, sys, zipfile
+import importlib.util, json, os, shutil, sys, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REF = os.path.join(ROOT, 'reference', 'Sources', 'Submission')
@@ -105,6 +107,52 @@ func sandboxProbe() -> Bool {
 }
 ''' % path
 
+import re
+
+def renamed(files, seed):
+    """A copy with every non-public `let`/`var` renamed, in all files alike (it still compiles)."""
+    names = sorted({m.group(2) for text in files.values()
+                    for m in re.finditer(r'(?<!public )(let|var)\s+([a-z][A-Za-z0-9_]*)', text)})
+    mapping = {name: 'q%s%d' % (name[:1].upper() + name[1:], seed) for name in names}
+    pattern = re.compile(r'\b(' + '|'.join(map(re.escape, mapping)) + r')\b') if mapping else None
+    return {k: pattern.sub(lambda m: mapping[m.group(1)], v) if pattern else v for k, v in files.items()}
+
+def reordered(files):
+    """A copy with each file's declarations, and each type's members, in reverse order."""
+    def blocks(lines, depth):
+        # Runs of lines that start and end at `depth` braces deep: one declaration each.
+        out, current, level = [], [], depth
+        for line in lines:
+            current.append(line)
+            level += line.count('{') - line.count('}')
+            if level == depth and line.strip() and not line.strip().startswith(('//', '///', '@')):
+                out.append(current); current = []
+        if current: out.append(current)
+        return out
+    def reverse_members(block):
+        # A type's body: the lines between its opening and closing line.
+        opening = next((i for i, l in enumerate(block) if l.rstrip().endswith('{')), None)
+        if opening is not None and opening < len(block) - 2 and block[-1].strip() == '}':
+            members = blocks(block[opening + 1:-1], 1)
+            return block[:opening + 1] + [l for m in reversed(members) for l in m] + [block[-1]]
+        return block
+    result = {}
+    for key, text in files.items():
+        lines = text.split('\n')
+        head = [l for l in lines if l.startswith('import ')]
+        body = [l for l in lines if not l.startswith('import ')]
+        decls = [reverse_members(b) for b in blocks(body, 0)]
+        result[key] = '\n'.join(head + [l for b in reversed(decls) for l in b])
+    return result
+
+def unrelated():
+    """An honest solution written apart from the others (Tests/Fixtures/similarity/unrelated)."""
+    files = sample('skeleton')
+    folder = os.path.join(ROOT, 'Tests', 'Fixtures', 'similarity', 'unrelated')
+    for name in sorted(os.listdir(folder)):
+        files['Sources/Submission/' + name] = open(os.path.join(folder, name)).read()
+    return files
+
 def write_zip(path, files, wrapper=None, junk=False):
     # A fixed date: the same files make the same bytes (writestr stamps the clock, so a duplicate
     # written across a two-second boundary would differ from its original and not be one).
@@ -120,7 +168,7 @@ def write_zip(path, files, wrapper=None, junk=False):
             zf.writestr(entry('__MACOSX/._Package.swift'), b'\x00\x05\x16\x07')
             zf.writestr(entry('.DS_Store'), b'\x00\x00\x00\x01Bud1')
 
-def main(out, only, hidden_rubric):
+def main(out, only, hidden_rubric, planted=False):
     os.makedirs(out, exist_ok=True)
     spec = importlib.util.spec_from_file_location('hostile', os.path.join(ROOT, 'scripts', 'make-hostile-zips.py'))
     hostile = importlib.util.module_from_spec(spec); spec.loader.exec_module(hostile)
@@ -152,6 +200,18 @@ def main(out, only, hidden_rubric):
         'trent': evil_sgd(read_file(hidden_rubric)),
         'wendy': mutate([('Initializers.swift', 'let sigma = (2.0 / Double(fanIn)).squareRoot()', 'let sigma = (2.0 / Double(fanOut)).squareRoot()')]),
     }
+    # Where each student's code comes from, for the similarity measurement: two students with no
+    # origin in common (the skeleton, subtracted as the handout, aside) wrote their code apart.
+    origins = {s: ['reference'] for s in course}
+    origins.update({'carol': ['partial'], 'dave': ['skeleton'], 'erin': ['trapping'], 'frank': ['hanging'],
+                    'grace': ['compile-error'], 'uma': ['reference'], 'victor': ['partial']})
+    if planted:
+        # Planted copies (issue 29): a renamed copy of carol, a reordered and renamed copy of carol,
+        # and an unrelated correct solution of the optimizers, initializers, Flatten and ReLU.
+        course['planted-renamed'] = renamed(sample('partial'), 1)
+        course['planted-reordered'] = renamed(reordered(sample('partial')), 2)
+        course['quinn-unrelated'] = unrelated()
+        origins.update({'planted-renamed': ['partial'], 'planted-reordered': ['partial'], 'quinn-unrelated': ['quinn']})
     for student, files in course.items():
         if only and student not in only: continue
         write_zip(os.path.join(out, student + '.zip'), files)
@@ -171,15 +231,20 @@ def main(out, only, hidden_rubric):
         # A fixture marked "course": false shows only under the containment test's small limits.
         if (not only and fixtures.fixture(name).get('course', True)) or name in only:
             write_zip(os.path.join(out, name + '.zip'), fixtures.sources(name))
+            origins[name] = [fixtures.fixture(name)['base'], 'hostile-tools']
     tmp = os.path.join(out, '.hostile')
     hostile.main(tmp)
     for student, source in [('mallory', 'zip-slip.zip'), ('niaj', 'zip-bomb.zip'), ('olivia', 'symlink.zip')]:
         if not only or student in only:
             shutil.copy(os.path.join(tmp, source), os.path.join(out, student + '.zip'))
     shutil.rmtree(tmp)
+    for student in ['mallory', 'niaj', 'olivia']: origins[student] = [student]
+    present = {n[:-4] if n.endswith('.zip') else n for n in os.listdir(out) if not n.startswith('.')}
+    with open(os.path.join(out, '.origins.json'), 'w') as f:
+        json.dump({k: v for k, v in sorted(origins.items()) if k in present}, f, indent=1)
 
 if __name__ == '__main__':
     only = set(sys.argv[sys.argv.index('--only') + 1].split(',')) if '--only' in sys.argv else set()
     # The file trent tries to read: the hidden rubric the batch will use.
     hidden = sys.argv[sys.argv.index('--hidden-rubric') + 1] if '--hidden-rubric' in sys.argv else os.path.join(ROOT, 'rubric', 'course-hidden.json')
-    main(sys.argv[1], only, os.path.abspath(hidden))
+    main(sys.argv[1], only, os.path.abspath(hidden), planted='--planted-copies' in sys.argv)

@@ -8,7 +8,7 @@ import Scoring
 
 /// Writes the batch's reports from the store (so a resumed batch writes the same files as an
 /// uninterrupted one): `gradebook.csv`, `results/<id>.json` (Gradescope), `feedback/<id>.md`,
-/// `junit.xml` and `summary.md`.
+/// `junit.xml`, `summary.md` and `report.html`.
 public struct BatchReports {
     let store: BatchStore
     let rubric: Rubric
@@ -103,6 +103,11 @@ public struct BatchReports {
         }
         try save(junit(graded), "junit.xml")
         try save(summary(graded, vanished: gone), "summary.md")
+        // The similarity step's result (grader-similarity), if this folder has one.
+        let similarity = fileManager.contents(atPath: "\(out)/\(SimilarityResult.fileName)").flatMap { try? JSONDecoder().decode(SimilarityResult.self, from: $0) }
+        try save(html(graded, similarity: similarity), Self.htmlFileName)
+        // Every student's feedback and others' code: the course staff's alone.
+        if geteuid() == 0 { chmod("\(out)/\(Self.htmlFileName)", 0o600) }
         return written
     }
 

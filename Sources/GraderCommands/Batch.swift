@@ -57,6 +57,9 @@ extension GraderCommand {
         @Flag(name: .customLong("no-sandbox"), help: "Run untrusted code without bubblewrap (only for trusted submissions; every report says so).")
         var noSandbox = false
 
+        @Flag(name: .customLong("no-similarity"), help: "Do not compare the submissions' code (grader-similarity) after grading.")
+        var noSimilarity = false
+
         @Option(help: ArgumentHelp("A CSV of the submissions' times for the rubric's deadline (Gradescope's export: Submission ID, Submission Time; any id and time columns).", valueName: "file"))
         var submissions: String?
 
@@ -99,12 +102,15 @@ extension GraderCommand {
             progress.start()
             try runner.run(pending, report: { row in progress.finished(row) }, retried: { id in progress.retrying(id) })
             progress.done()
+            // Every submission in the folder, graded now or before: a copy is a copy either way.
+            let similarity = noSimilarity ? nil : SimilarityTool.runForBatch(directory: directory, out: out)
             let peak = GraderMemory.peakMiB
             let written = try BatchReports(store: runner.store, rubric: runner.rubric, out: out, rubricOption: reproduceRubric(runner.rubric),
                                            graderPeakMiB: peak, present: Set(entries.map(\.id)), lateWork: lateWork).write()
             if noSandbox { print("WARNING: graded WITHOUT a sandbox (--no-sandbox): every report says so") }
             FileHandle.standardError.write(Data(String(format: "grader peak memory: %.0f MiB\n", peak).utf8))
-            print("Reports: \(out)/gradebook.csv, \(out)/summary.md, \(out)/junit.xml, \(out)/results/, \(out)/feedback/ (\(written.count) files)")
+            if let similarity { print(similarity) }
+            print("Reports: \(out)/report.html, \(out)/gradebook.csv, \(out)/summary.md, \(out)/junit.xml, \(out)/results/, \(out)/feedback/ (\(written.count) files)")
             let errors = try runner.store.submissions().filter { $0.status == "error" }.map(\.id)
             if !errors.isEmpty {
                 throw HarnessFailure("\(errors.count) submission(s) could not be graded because of the grader, not the student (\(errors.joined(separator: ", ")); status \"error\" in the gradebook): rerun the same command to grade them")

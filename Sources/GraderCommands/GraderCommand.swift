@@ -14,7 +14,8 @@ public struct GraderCommand: ParsableCommand {
             Students: `grader run --bonus` in your submission folder runs the public tests and prints \
             the exercise's points table. Each failed check shows how to rerun it alone.
 
-            Teaching assistants: `grader batch` grades a course; `grader kit` writes the student             handout; `grader gradescope` writes a Gradescope autograder.
+            Teaching assistants: `grader batch` grades a course (report.html, \
+            similarity); `grader kit` writes the student handout; `grader gradescope` writes a Gradescope autograder.
 
             Exit codes (every command): 0 done; 1 the grader itself could not do it (the message says \
             what to fix); 2 the submission is not gradable (run, check, train); 64 bad arguments; \
@@ -29,7 +30,7 @@ public struct GraderCommand: ParsableCommand {
             GRADER_COMPILER_MALLOC the compiler's allocator, tcmalloc (default when installed) or glibc.
             """,
         version: GraderVersion.description,
-        subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, RubricCommand.self, Kit.self, Gradescope.self, Export.self, Override.self, AuditCommand.self, Worker.self, JudgeCommand.self]
+        subcommands: [Run.self, Check.self, DispatchCommand.self, Train.self, BatchGrade.self, List.self, RubricCommand.self, Kit.self, Gradescope.self, Export.self, Override.self, SimilarityCommand.self, AuditCommand.self, Worker.self, JudgeCommand.self]
     )
 
     public init() {}

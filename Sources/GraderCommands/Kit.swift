@@ -202,7 +202,9 @@ enum GraderSources {
         guard let begin = manifest.range(of: "        // MARK: Tests\n"), let end = manifest.range(of: "    ]\n)", range: begin.upperBound..<manifest.endIndex) else {
             throw HarnessFailure("\(source)/Package.swift has no `// MARK: Tests` section to leave out: the kit's manifest cannot be written")
         }
-        try AtomicFile.write(String(manifest[..<begin.lowerBound]) + String(manifest[end.lowerBound...]), to: "\(target)/Package.swift")
+        // The staff's tools (grader-similarity and swift-syntax) stay out: nobody grading needs them.
+        let staff = manifest.range(of: "\n// MARK: Staff tools\n")?.lowerBound ?? manifest.endIndex
+        try AtomicFile.write(String(manifest[..<begin.lowerBound]) + String(manifest[end.lowerBound..<staff]) + "\n", to: "\(target)/Package.swift")
     }
 
     /// The rubric file and the data files its groups read (with each data set's provenance).

@@ -1,0 +1,69 @@
+import SwiftParser
+import SwiftSyntax
+
+/// A Swift file as the token stream similarity compares: swift-syntax's tokens with comments and
+/// whitespace (trivia) dropped, every identifier one kind and every literal one kind per sort, so
+/// renaming a variable or changing a constant changes nothing. Each token keeps its line.
+public struct TokenizedFile: Sendable {
+    public let path: String
+    public let text: String
+    /// Normalised token ids (a hash of the token's class) in source order.
+    public let tokens: [UInt32]
+    /// The 1-based line of each token.
+    public let lines: [Int32]
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+        let tree = Parser.parse(source: text)
+        let lineStarts = Self.lineStarts(text)
+        var tokens: [UInt32] = []
+        var lines: [Int32] = []
+        tokens.reserveCapacity(text.utf8.count / 4)
+        lines.reserveCapacity(text.utf8.count / 4)
+        for token in tree.tokens(viewMode: .sourceAccurate) {
+            guard let kind = Self.normalised(token.tokenKind, text: { token.text }) else { continue }
+            tokens.append(Self.id(kind))
+            lines.append(Self.line(of: token.positionAfterSkippingLeadingTrivia.utf8Offset, in: lineStarts))
+        }
+        self.tokens = tokens
+        self.lines = lines
+    }
+
+    /// The class a token counts as, or nil for tokens that carry no structure (end of file).
+    static func normalised(_ kind: TokenKind, text: () -> String) -> String? {
+        switch kind {
+        case .identifier, .dollarIdentifier: return "⟨id⟩"
+        case .integerLiteral, .floatLiteral: return "⟨number⟩"
+        case .stringSegment: return "⟨string⟩"
+        case .regexLiteralPattern: return "⟨regex⟩"
+        case .rawStringPoundDelimiter, .regexPoundDelimiter: return "#"
+        case .endOfFile, .shebang, .unknown: return nil
+        default: return text()
+        }
+    }
+
+    static func lineStarts(_ text: String) -> [Int] {
+        var starts = [0]
+        for (offset, byte) in text.utf8.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        return starts
+    }
+
+    static func line(of offset: Int, in starts: [Int]) -> Int32 {
+        var low = 0, high = starts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if starts[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        return Int32(low + 1)
+    }
+}
+
+extension TokenizedFile {
+    /// FNV-1a of a token class: ids need no shared table, so files tokenize in parallel.
+    static func id(_ kind: String) -> UInt32 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in kind.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return hash
+    }
+}
