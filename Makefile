@@ -5,7 +5,8 @@ BIN := .build/release
 # Debian packages the harness needs beyond the Swift toolchain.
 # python3-seccomp: the tests' Docker-like confinement (scripts/docker-like-confinement.py).
 # libtcmalloc-minimal4: the allocator the Swift compiler runs with (4 % faster compiles, docs/DECISIONS.md 79).
-SYSTEM_PACKAGES ?= libzip-dev pkg-config python3 bubblewrap libsqlite3-dev zip libtcmalloc-minimal4 python3-seccomp
+# chromium: the report.html test renders the page in a real headless browser.
+SYSTEM_PACKAGES ?= libzip-dev pkg-config python3 bubblewrap libsqlite3-dev zip libtcmalloc-minimal4 python3-seccomp chromium
 # The batch sandboxes with bubblewrap: as root with a uid and control group per job, otherwise in
 # a user namespace. Only where bubblewrap cannot start at all does the demo grade unsandboxed.
 # As root the sandbox runs as unprivileged users, who must be able to reach this checkout (a clone
@@ -48,6 +49,7 @@ demo: build
 	@echo; echo "################ TA batch: the sample course (hidden tests, --jobs 2) $(if $(BATCH_FLAGS),WITHOUT the sandbox (bubblewrap cannot start or cannot reach this checkout; peggy and rupert left out),sandboxed) ################"
 	@$(BIN)/grader batch submissions/course --rubric rubric/course-hidden.json --reference reference --jobs 2 --out grader-out/course $(BATCH_FLAGS)
 	@echo; cat grader-out/course/gradebook.csv; echo; head -20 grader-out/course/summary.md
+	@echo; echo "Open grader-out/course/report.html in a browser (scores, pass rates, similarity clusters, each student's feedback)." 
 
 # The grader packed to be copied to a course server: dist/grader-<version>/ and its .tar.gz.
 dist: build

@@ -11,6 +11,8 @@
 #   libexec/grader/            the programs, libExerciseKit.so and ExerciseKit's module: the
 #                              grader compiles submissions against them and finds them beside
 #                              its own executable
+#   libexec/grader/handout/    the skeleton and ExerciseKit's sources grader-similarity
+#                              subtracts (with grader-similarity, when it was built)
 #   rubric/                    the rubrics with their data and PROVENANCE (found above the
 #                              executable, as in a checkout)
 # Not included: reference/ (pass --reference to batch), the sample submissions, the tests.
@@ -32,6 +34,14 @@ mkdir -p "$root/bin" "$root/libexec/grader/Modules" "$root/rubric"
 cp "$build/grader" "$build/dispatch" "$build/libExerciseKit.so" "$root/libexec/grader/"
 cp -R "$build"/Modules/ExerciseKit.* "$root/libexec/grader/Modules/"
 cp -R rubric/. "$root/rubric/"
+# grader similarity's tool, where built (make build builds it), with the handout it subtracts.
+if [ -x "$build/grader-similarity" ]; then
+  cp "$build/grader-similarity" "$root/libexec/grader/"
+  mkdir -p "$root/libexec/grader/handout"
+  cp -R submissions/skeleton "$root/libexec/grader/handout/skeleton"
+  cp -R ExerciseKit/Sources "$root/libexec/grader/handout/ExerciseKit"
+  rm -rf "$root/libexec/grader/handout/skeleton/.build"
+fi
 for program in grader dispatch; do
   cat > "$root/bin/$program" <<EOF
 #!/bin/sh

@@ -62,11 +62,20 @@ enum SimilarityTool {
         return path
     }
 
-    /// `--handout` for the skeleton and ExerciseKit's sources of this grader's checkout, where found.
+    /// `--handout` for the skeleton and ExerciseKit's sources: a packed grader's `handout/` beside
+    /// it (scripts/make-dist.sh), else this grader's checkout.
     static func handoutArguments() -> [String] {
-        guard let source = try? GraderSources.locate(executable: ExerciseKitLocation.executablePath()) else { return [] }
-        return ["\(source)/submissions/skeleton", "\(source)/ExerciseKit/Sources"]
-            .filter { FileManager.default.fileExists(atPath: $0) }.flatMap { ["--handout", $0] }
+        let executable = ExerciseKitLocation.executablePath()
+        let packed = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("handout").path
+        let folders: [String]
+        if FileManager.default.fileExists(atPath: packed) {
+            folders = ["\(packed)/skeleton", "\(packed)/ExerciseKit"]
+        } else if let source = try? GraderSources.locate(executable: executable) {
+            folders = ["\(source)/submissions/skeleton", "\(source)/ExerciseKit/Sources"]
+        } else {
+            return []
+        }
+        return folders.filter { FileManager.default.fileExists(atPath: $0) }.flatMap { ["--handout", $0] }
     }
 
     /// The batch's similarity step: writes `out/similarity.json` and `similarity.html`; returns a

@@ -101,10 +101,19 @@ public struct CourseSimilarity: Sendable {
         pairs.sort { ($0.score, $0.shared, $1.a, $1.b) > ($1.score, $1.shared, $0.a, $0.b) }
         let clusters = Self.clusters(pairs.filter { $0.score >= options.clusterThreshold })
 
-        // The side-by-side regions of the pairs a TA will look at.
+        // The side-by-side regions of the pairs a TA will look at: the top ones, and each
+        // cluster's strongest pair (a course of copies has clustered pairs by the hundred thousand).
         let byID = Dictionary(uniqueKeysWithValues: submissions.map { ($0.id, $0) })
-        let clustered = Set(clusters.flatMap { $0 })
-        for number in pairs.indices where number < options.detailedPairs || (pairs[number].score >= options.clusterThreshold && clustered.contains(pairs[number].a)) {
+        var detailed = Set(pairs.indices.prefix(options.detailedPairs))
+        var firstOfCluster: [String: Int] = [:]
+        for (number, cluster) in clusters.enumerated() { for id in cluster { firstOfCluster[id] = number } }
+        var covered = Set<Int>()
+        for number in pairs.indices where pairs[number].score >= options.clusterThreshold {
+            guard let cluster = firstOfCluster[pairs[number].a], covered.insert(cluster).inserted else { continue }
+            detailed.insert(number)
+            if covered.count == clusters.count { break }
+        }
+        for number in detailed.sorted() {
             pairs[number].regions = Self.regions(byID[pairs[number].a]!, byID[pairs[number].b]!)
         }
         let parameters = SimilarityResult.Parameters(k: options.k, window: options.window, commonLimit: commonLimit,

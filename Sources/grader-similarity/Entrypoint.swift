@@ -36,6 +36,9 @@ struct SimilarityCommand: ParsableCommand {
     @Option(help: "Pairs printed.")
     var top = 20
 
+    @Option(help: "Pairs kept in similarity.json and similarity.html's table, most similar first.")
+    var pairs = 1000
+
     @Option(help: "Score at which a pair joins a cluster (0…1).")
     var cluster = 0.5
 
@@ -44,7 +47,7 @@ struct SimilarityCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(cluster), (0...1).contains(common) else { throw ValidationError("--cluster and --common are shares between 0 and 1") }
-        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+        guard top >= 0, pairs >= 0 else { throw ValidationError("--top and --pairs must be 0 or more") }
     }
 
     func run() throws {
@@ -69,7 +72,9 @@ struct SimilarityCommand: ParsableCommand {
         var options = CourseSimilarity.Options()
         options.clusterThreshold = cluster
         options.commonShare = common
-        let result = CourseSimilarity(options: options).analyse(sources, base: base, skipped: skipped)
+        var result = CourseSimilarity(options: options).analyse(sources, base: base, skipped: skipped)
+        // A course of near-identical submissions has pairs by the hundred thousand: the file keeps the top.
+        result.pairs = Array(result.pairs.prefix(pairs))
         print(SimilarityText.render(result, top: top))
         if let out {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
