@@ -286,6 +286,9 @@ for i in $(seq "$RUNS"); do
 done
 autograder_score=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print("%g of %g" % (r["score"], sum(t["max_score"] for t in r["tests"])))' "$ag/results/results.json")
 
+echo "Similarity: 1,000 submissions…" >&2
+similarity=$(bash scripts/bench-similarity.sh 1000 .build/release)
+
 {
   echo "# Benchmarks"
   echo
@@ -403,6 +406,10 @@ autograder_score=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])
   echo "Grader peak memory (--jobs 2): ${grader_peak}."
   echo
   echo "$containment"
+  echo
+  echo "## Code similarity (\`bash scripts/bench-similarity.sh 1000\`)"
+  echo
+  echo "$similarity"
   echo
   echo "## Deploying: what one submission costs"
   echo
