@@ -179,13 +179,18 @@ enum GraderSources {
         return root
     }
 
+    /// The staff's tools, declared after `// MARK: Staff tools` in Package.swift: no kit or
+    /// autograder builds them.
+    static let staffFolders = ["Sources/Similarity", "Sources/grader-similarity"]
+
     /// The harness's own implementation of the exercises, which a student's kit leaves out.
     static let oraclesFolder = "Sources/Checks/Oracles"
 
     /// What the grader needs to build: its sources, ExerciseKit, and a manifest without the tests.
     /// `withoutOracles` (a student's kit): without `oraclesFolder`, and a file saying so in its place.
     static func copyHarness(from source: String, to target: String, withoutOracles: Bool = false) throws {
-        try copy("\(source)/Sources", to: "\(target)/Sources", leavingOut: withoutOracles ? ["\(source)/\(oraclesFolder)"] : [])
+        try copy("\(source)/Sources", to: "\(target)/Sources",
+                 leavingOut: staffFolders.map { "\(source)/\($0)" } + (withoutOracles ? ["\(source)/\(oraclesFolder)"] : []))
         if withoutOracles {
             try AtomicFile.write("""
                 // Written by `grader kit`: this is a student's kit. The harness's implementation of the
