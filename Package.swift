@@ -98,11 +98,11 @@ package.products.append(.executable(name: "grader-similarity", targets: ["grader
 package.targets += [
     /// Code similarity across a course: swift-syntax tokens, winnowed fingerprints, pairs, clusters.
     .target(name: "Similarity", dependencies: [
-        "Archive", "Reports",
+        "Archive", "Intake", "Reports",
         .product(name: "SwiftParser", package: "swift-syntax"), .product(name: "SwiftSyntax", package: "swift-syntax"),
     ]),
     .executableTarget(name: "grader-similarity", dependencies: [
-        "Similarity", "Reports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Similarity", "Intake", "PluginHost", "Reports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
 for target in package.targets where target.name == "GraderTests" {

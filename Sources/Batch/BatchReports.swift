@@ -86,8 +86,8 @@ public struct BatchReports {
             if geteuid() == 0 { chmod("\(out)/\(folder)", 0o700) }
         }
         var written: [String] = []
-        func save(_ text: String, _ name: String) throws {
-            try AtomicFile.write(text, to: "\(out)/\(name)")
+        func save(_ text: String, _ name: String, mode: mode_t? = nil) throws {
+            try AtomicFile.write(text, to: "\(out)/\(name)", mode: mode)
             written.append("\(out)/\(name)")
         }
         try save(gradebook(graded), "gradebook.csv")
@@ -105,9 +105,9 @@ public struct BatchReports {
         try save(summary(graded, vanished: gone), "summary.md")
         // The similarity step's result (grader-similarity), if this folder has one.
         let similarity = fileManager.contents(atPath: "\(out)/\(SimilarityResult.fileName)").flatMap { try? JSONDecoder().decode(SimilarityResult.self, from: $0) }
-        try save(html(graded, similarity: similarity), Self.htmlFileName)
-        // Every student's feedback and others' code: the course staff's alone.
-        if geteuid() == 0 { chmod("\(out)/\(Self.htmlFileName)", 0o600) }
+        // Every student's feedback and others' code: the course staff's alone when root grades
+        // (the sandbox's users reach the output folder).
+        try save(html(graded, similarity: similarity), Self.htmlFileName, mode: geteuid() == 0 ? 0o600 : nil)
         return written
     }
 

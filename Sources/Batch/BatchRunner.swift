@@ -1,9 +1,9 @@
 import Archive
 import Checks
-import Intake
 import Foundation
 import GradingModel
 import GRDB
+import Intake
 import PluginHost
 import Rubric
 import Scoring
@@ -40,10 +40,7 @@ public struct BatchRunner {
     }
 
     /// One submission found in the folder.
-    public struct Entry: Sendable {
-        public let id: String
-        public let path: String
-    }
+    public typealias Entry = CourseFolder.Entry
 
     public let options: Options
     public let rubric: Rubric
@@ -118,21 +115,11 @@ public struct BatchRunner {
     /// Two entries with one id (`alice.zip` and `alice/`) are refused: which is graded would depend
     /// on the run.
     public func entries() throws -> [Entry] {
-        let out = URL(fileURLWithPath: options.out).standardizedFileURL.path
-        let found: [Entry] = try FileManager.default.contentsOfDirectory(atPath: options.directory).sorted().compactMap { name in
-            let path = URL(fileURLWithPath: "\(options.directory)/\(name)").standardizedFileURL.path
-            guard !name.hasPrefix("."), path != out else { return nil }
-            var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            if isDirectory.boolValue { return Entry(id: name, path: path) }
-            return name.lowercased().hasSuffix(".zip") ? Entry(id: String(name.dropLast(4)), path: path) : nil
+        do {
+            return try CourseFolder.entries(in: options.directory, excluding: [options.out])
+        } catch let twins as CourseFolder.TwinEntries {
+            throw BatchSetupFailure(description: twins.description)
         }
-        let byID = Dictionary(grouping: found, by: \.id)
-        if let (id, twins) = byID.first(where: { $0.value.count > 1 }) {
-            let names = twins.map { URL(fileURLWithPath: $0.path).lastPathComponent }.sorted()
-            throw BatchSetupFailure(description: "\(names.joined(separator: " and ")) in \(options.directory) are both student '\(id)': keep one (rename or remove the other) and run again")
-        }
-        return found
     }
 
     /// `entries` narrowed by `--only` and `--exclude` (ids); an id that is not in the folder is refused.

@@ -91,8 +91,7 @@ enum SimilarityTool {
             _ = process.drainAll(until: .distantFuture)
             let output = process.remainingOutput()
             let termination = process.wait()
-            try? output.write(toFile: log, atomically: true, encoding: .utf8)
-            if geteuid() == 0 { chmod(log, 0o600) }
+            try? AtomicFile.write(output, to: log, mode: geteuid() == 0 ? 0o600 : nil)
             guard termination.exitCode == 0 else {
                 return "similarity: \(name) failed (exit \(termination.exitCode.map(String.init) ?? "by a signal")); its output is in \(log)"
             }

@@ -72,18 +72,4 @@ public struct SourceFiles: Sendable {
         }
         return SourceFiles(id: id, files: files)
     }
-
-    /// The course folder's submissions as `grader batch` sees them: each `*.zip` and folder, its
-    /// id the name without `.zip`; hidden entries and `exclude` (the output folder) left out.
-    public static func entries(in directory: String, excluding exclude: [String] = []) throws -> [(id: String, path: String)] {
-        let excluded = Set(exclude.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-        return try FileManager.default.contentsOfDirectory(atPath: directory).sorted().compactMap { name in
-            let path = URL(fileURLWithPath: directory + "/" + name).standardizedFileURL.path
-            guard !name.hasPrefix("."), !excluded.contains(path) else { return nil }
-            var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            if isDirectory.boolValue { return (name, path) }
-            return name.lowercased().hasSuffix(".zip") ? (String(name.dropLast(4)), path) : nil
-        }
-    }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Intake
+import PluginHost
 import Reports
 import Similarity
 
@@ -60,7 +62,7 @@ struct SimilarityCommand: ParsableCommand {
         }
         var sources: [SourceFiles] = []
         var skipped: [SimilarityResult.Skipped] = []
-        for entry in try SourceFiles.entries(in: directory, excluding: exclude + (out.map { [$0] } ?? [])) {
+        for entry in try CourseFolder.entries(in: directory, excluding: exclude + (out.map { [$0] } ?? [])) {
             do {
                 let files = try SourceFiles.read(id: entry.id, path: entry.path)
                 if files.files.isEmpty { skipped.append(.init(id: entry.id, reason: "no Swift file")) } else { sources.append(files) }
@@ -80,12 +82,10 @@ struct SimilarityCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(result).write(to: URL(fileURLWithPath: "\(out)/\(SimilarityResult.fileName)"), options: .atomic)
-            try Data(SimilarityHTML.page(result).utf8).write(to: URL(fileURLWithPath: "\(out)/similarity.html"), options: .atomic)
             // Other students' code: the course staff's alone (the batch's sandbox users reach --out).
-            if geteuid() == 0 {
-                for file in [SimilarityResult.fileName, "similarity.html"] { chmod("\(out)/\(file)", 0o600) }
-            }
+            let mode: mode_t? = geteuid() == 0 ? 0o600 : nil
+            try AtomicFile.write(try encoder.encode(result), to: "\(out)/\(SimilarityResult.fileName)", mode: mode)
+            try AtomicFile.write(SimilarityHTML.page(result), to: "\(out)/similarity.html", mode: mode)
             FileHandle.standardError.write(Data("wrote \(out)/\(SimilarityResult.fileName) and \(out)/similarity.html\n".utf8))
         }
     }

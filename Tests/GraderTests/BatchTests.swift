@@ -45,7 +45,7 @@ import Testing
     static let sandboxUsable = getuid() == 0 && Sandbox.isAvailable() && TestSupport.sandboxReachable
 
     func batch(_ directory: String, out: String, jobs: Int = 2, extra: [String] = []) throws -> (code: Int32, output: String, error: String) {
-        try TestSupport.runGrader(["batch", directory, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "\(jobs)", "--out", out]
+        try TestSupport.runGrader(["batch", "--no-similarity", directory, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "\(jobs)", "--out", out]
                                   + (Self.sandboxUsable ? [] : ["--no-sandbox"]) + extra)
     }
 
@@ -130,7 +130,7 @@ import Testing
         FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestSupport.graderExecutable)
-        process.arguments = ["batch", course, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "1", "--out", out]
+        process.arguments = ["batch", "--no-similarity", course, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "1", "--out", out]
             + (Self.sandboxUsable ? [] : ["--no-sandbox"])
         process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repository)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -155,7 +155,7 @@ import Testing
     static let resumeCourse = course("phase-course", ["alice", "carol", "kim", "victor"])
     static let uninterruptedGradebook: Result<String, Error> = Result {
         let out = base + "/phase-full"
-        _ = try TestSupport.runGrader(["batch", resumeCourse, "--rubric", rubric, "--reference", "reference", "--jobs", "2", "--out", out]
+        _ = try TestSupport.runGrader(["batch", "--no-similarity", resumeCourse, "--rubric", rubric, "--reference", "reference", "--jobs", "2", "--out", out]
                                       + (sandboxUsable ? [] : ["--no-sandbox"]))
         return try String(contentsOfFile: out + "/gradebook.csv", encoding: .utf8)
     }
@@ -167,7 +167,7 @@ import Testing
     func killedAtAPhaseResumesToTheUninterruptedGrade(_ killAt: String) throws {
         let expected = try Self.uninterruptedGradebook.get()
         let out = Self.base + "/phase-\(killAt)"
-        let arguments = ["batch", Self.resumeCourse, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "2", "--out", out]
+        let arguments = ["batch", "--no-similarity", Self.resumeCourse, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "2", "--out", out]
             + (Self.sandboxUsable ? [] : ["--no-sandbox"])
         let killed = try TestSupport.runCommand(TestSupport.graderExecutable, TestSupport.graderArguments(arguments),
                                                 environment: ["GRADER_CACHE": TestSupport.cacheDirectory, "GRADER_TEST_KILL_AT": killAt])
@@ -209,7 +209,7 @@ import Testing
     func startBatch(_ course: String, out: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestSupport.graderExecutable)
-        process.arguments = ["batch", course, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "1", "--out", out]
+        process.arguments = ["batch", "--no-similarity", course, "--rubric", Self.rubric, "--reference", "reference", "--jobs", "1", "--out", out]
             + (Self.sandboxUsable ? [] : ["--no-sandbox"])
         process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repository)
         process.standardOutput = FileHandle.nullDevice
@@ -302,9 +302,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let out = Self.base + "/mistakes-out"
         let sandbox = Self.sandboxUsable ? [] : ["--no-sandbox"]
-        let wrong = try TestSupport.runGrader(["batch", course, "--rubric", Self.rubric, "--reference", empty, "--out", out] + sandbox)
+        let wrong = try TestSupport.runGrader(["batch", "--no-similarity", course, "--rubric", Self.rubric, "--reference", empty, "--out", out] + sandbox)
         #expect(wrong.code == 1 && wrong.error.contains("--reference \(empty) holds no Swift sources"), "\(wrong.error)")
-        let missing = try TestSupport.runGrader(["batch", course, "--rubric", Self.rubric, "--out", out] + sandbox)
+        let missing = try TestSupport.runGrader(["batch", "--no-similarity", course, "--rubric", Self.rubric, "--out", out] + sandbox)
         #expect(missing.code == 1 && missing.error.contains("compare with the reference: pass --reference PATH"), "\(missing.error)")
         #expect(try BatchStore(path: out + "/grades.sqlite").submissions().isEmpty, "nobody was graded")
 
@@ -317,7 +317,7 @@ import Testing
         try String(contentsOfFile: Self.rubric, encoding: .utf8).replacingOccurrences(of: "\"percent\": 2}", with: "\"percent\": 3}")
             .replacingOccurrences(of: "\"totalPercent\": 40", with: "\"totalPercent\": 41")
             .write(toFile: changed, atomically: true, encoding: .utf8)
-        let regraded = try TestSupport.runGrader(["batch", course, "--rubric", changed, "--reference", "reference", "--out", out] + sandbox)
+        let regraded = try TestSupport.runGrader(["batch", "--no-similarity", course, "--rubric", changed, "--reference", "reference", "--out", out] + sandbox)
         #expect(regraded.code == 0 && regraded.error.contains("grading 1 submissions"), "\(regraded.error)")
     }
 
@@ -387,7 +387,7 @@ import Testing
             .write(toFile: folder + "/times.csv", atomically: true, encoding: .utf8)
         let out = Self.base + "/late-out"
         func run(_ rubricPath: String) throws -> (code: Int32, output: String, error: String) {
-            try TestSupport.runGrader(["batch", course, "--rubric", rubricPath, "--reference", "reference", "--jobs", "2", "--out", out,
+            try TestSupport.runGrader(["batch", "--no-similarity", course, "--rubric", rubricPath, "--reference", "reference", "--jobs", "2", "--out", out,
                                        "--submissions", folder + "/times.csv"] + (Self.sandboxUsable ? [] : ["--no-sandbox"]))
         }
         let first = try run(try rubric(due: "2026-12-10T23:59"))
@@ -418,10 +418,10 @@ import Testing
         #expect(rows["jones_late_102_2"]?["penalty"] == "4" && rows["jones_late_102_2"]?["late"] == "9 h 1 min late (1 day)", "\(rows["jones_late_102_2"] ?? [:])")
 
         // --submissions without a deadline in the rubric, and a times file without times, are refused.
-        let refused = try TestSupport.runGrader(["batch", course, "--rubric", Self.rubric, "--reference", "reference", "--out", out,
+        let refused = try TestSupport.runGrader(["batch", "--no-similarity", course, "--rubric", Self.rubric, "--reference", "reference", "--out", out,
                                                  "--submissions", folder + "/roster.csv"] + (Self.sandboxUsable ? [] : ["--no-sandbox"]))
         #expect(refused.code == 1 && refused.error.contains("has no \"deadline\""), "\(refused.error)")
-        let noTimes = try TestSupport.runGrader(["batch", course, "--rubric", try rubric(due: "2026-12-11T23:59"), "--reference", "reference", "--out", out,
+        let noTimes = try TestSupport.runGrader(["batch", "--no-similarity", course, "--rubric", try rubric(due: "2026-12-11T23:59"), "--reference", "reference", "--out", out,
                                                  "--submissions", folder + "/roster.csv"] + (Self.sandboxUsable ? [] : ["--no-sandbox"]))
         #expect(noTimes.code == 1 && noTimes.error.contains("has no submission-time column"), "\(noTimes.error)")
     }

@@ -46,7 +46,7 @@ import Testing
 
     func batch(_ course: String, out: String, confined: Bool, rubric: String? = nil) throws -> (code: Int32, output: String, error: String) {
         let (grader, hiddenRubric, reference) = try Self.setup.get()
-        let arguments = ["batch", course, "--rubric", rubric ?? hiddenRubric, "--reference", reference, "--jobs", "2", "--out", out]
+        let arguments = ["batch", "--no-similarity", course, "--rubric", rubric ?? hiddenRubric, "--reference", reference, "--jobs", "2", "--out", out]
         return try TestSupport.runCommand(confined ? Self.confine : grader, (confined ? [grader] : []) + arguments,
                                           environment: ["GRADER_CACHE": TestSupport.cacheDirectory])
     }
@@ -67,7 +67,15 @@ import Testing
         #expect(inside.code == 0, "\(inside.error.suffix(600))")
         let expected = try grades(Self.base + "/outside"), got = try grades(Self.base + "/inside")
         #expect(expected.count == Self.fixtures.count + 3, "a row per student: \(expected)")
-        #expect(got == expected, "differs in the container regime: \(Set(got).subtracting(expected).sorted())")
+        // disk-fill writes 512 MiB into bubblewrap's tmpfs inside a 1 s check, and the kernel's
+        // time counts: on a loaded machine that check times out there (seen in a full test run),
+        // while in the container it can create no file at all. Its container grade is its honest
+        // part, the reference's: alice's points.
+        let isDiskFill = { (row: String) in row.hasPrefix("disk-fill,") }
+        #expect(got.filter { !isDiskFill($0) } == expected.filter { !isDiskFill($0) },
+                "differs in the container regime: \(Set(got).subtracting(expected).sorted())")
+        let alice = try #require(got.first { $0.hasPrefix("alice,") })
+        #expect(got.first(where: isDiskFill) == "disk-fill" + alice.dropFirst("alice".count), "\(got.filter(isDiskFill))")
 
         let store = try BatchStore(path: Self.base + "/inside/grades.sqlite")
         let rows = try store.submissions()

@@ -56,7 +56,7 @@ import Testing
         process.executableURL = URL(fileURLWithPath: "/bin/bash")  // dash opens only descriptors 0–9
         let drop = user.map { "setpriv --reuid=\($0) --regid=\($0) --clear-groups " } ?? ""
         process.arguments = ["-c", "exec 10</etc/hostname 251</etc/hostname; exec \(drop)\"$0\" \"$@\"", TestSupport.graderExecutable,
-                             "batch", course, "--rubric", rubric, "--jobs", "\(jobs)", "--out", out]
+                             "batch", "--no-similarity", course, "--rubric", rubric, "--jobs", "\(jobs)", "--out", out]
         process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repository)
         var environment = ProcessInfo.processInfo.environment
         environment["GRADER_TA_SECRET"] = "the TA's token"
@@ -208,7 +208,7 @@ import Testing
     func anUnsandboxedBatchSaysSoInEveryReport() throws {
         let course = Self.course("unsandboxed", ["alice"])
         let out = Self.base + "/unsandboxed-out"
-        let run = try TestSupport.runGrader(["batch", course, "--rubric", Self.rubric, "--jobs", "1", "--out", out, "--no-sandbox"])
+        let run = try TestSupport.runGrader(["batch", "--no-similarity", course, "--rubric", Self.rubric, "--jobs", "1", "--out", out, "--no-sandbox"])
         #expect(run.code == 0 && run.output.contains("WARNING: graded WITHOUT a sandbox"), "\(run.output) \(run.error.suffix(300))")
         let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
         #expect(summary.contains("**1 submissions were graded WITHOUT a sandbox** (alice)"), "\(summary)")

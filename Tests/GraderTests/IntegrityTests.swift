@@ -123,7 +123,7 @@ import Testing
             """.write(toFile: rubric, atomically: true, encoding: .utf8)
         let course = BatchTests.course("steering", ["alice", "steering-gradients"])
         let out = Self.folder + "/steering-batch"
-        let (code, output, error) = try TestSupport.runGrader(["batch", course, "--rubric", rubric, "--jobs", "2", "--out", out]
+        let (code, output, error) = try TestSupport.runGrader(["batch", "--no-similarity", course, "--rubric", rubric, "--jobs", "2", "--out", out]
                                                               + (BatchTests.sandboxUsable ? [] : ["--no-sandbox"]))
         #expect(code == 0, "\(output.suffix(600)) \(error.suffix(600))")
         let rows = try BatchTests().gradebook(out)
@@ -156,7 +156,7 @@ import Testing
         try? FileManager.default.removeItem(atPath: course + "/zoe")
         try FileManager.default.copyItem(atPath: TestSupport.repository + "/reference", toPath: course + "/zoe")
         let out = Self.folder + "/canned-batch"
-        let (code, output, error) = try TestSupport.runGrader(["batch", course, "--rubric", rubric, "--jobs", "2", "--out", out]
+        let (code, output, error) = try TestSupport.runGrader(["batch", "--no-similarity", course, "--rubric", rubric, "--jobs", "2", "--out", out]
                                                               + (BatchTests.sandboxUsable ? [] : ["--no-sandbox"]))
         #expect(code == 0, "\(output.suffix(600)) \(error.suffix(600))")
         let rows = try BatchTests().gradebook(out)

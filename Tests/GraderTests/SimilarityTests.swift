@@ -1,4 +1,5 @@
 import Foundation
+import Intake
 import Reports
 @testable import Similarity
 import Testing
@@ -51,7 +52,7 @@ import Testing
         #expect(made.code == 0, "\(made.error)")
         var sources: [SourceFiles] = []
         var skipped: [SimilarityResult.Skipped] = []
-        for entry in try SourceFiles.entries(in: course) {
+        for entry in try CourseFolder.entries(in: course) {
             do { sources.append(try SourceFiles.read(id: entry.id, path: entry.path)) } catch { skipped.append(.init(id: entry.id, reason: "\(error)")) }
         }
         let handout = try ["submissions/skeleton", "ExerciseKit/Sources"].map { try SourceFiles.read(id: "handout", path: TestSupport.repository + "/" + $0) }
