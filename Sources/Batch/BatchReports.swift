@@ -102,9 +102,9 @@ public struct BatchReports {
             for file in ["results/\(id).json", "feedback/\(id).md"] { try? fileManager.removeItem(atPath: "\(out)/\(file)") }
         }
         try save(junit(graded), "junit.xml")
-        try save(summary(graded, vanished: gone), "summary.md")
         // The similarity step's result (grader-similarity), if this folder has one.
         let similarity = fileManager.contents(atPath: "\(out)/\(SimilarityResult.fileName)").flatMap { try? JSONDecoder().decode(SimilarityResult.self, from: $0) }
+        try save(summary(graded, vanished: gone, similarity: similarity), "summary.md")
         // Every student's feedback and others' code: the course staff's alone when root grades
         // (the sandbox's users reach the output folder).
         try save(html(graded, similarity: similarity), Self.htmlFileName, mode: geteuid() == 0 ? 0o600 : nil)
@@ -213,7 +213,7 @@ public struct BatchReports {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func summary(_ graded: [Graded], vanished: [String] = []) -> String {
+    func summary(_ graded: [Graded], vanished: [String] = [], similarity: SimilarityResult? = nil) -> String {
         var lines = ["# Batch summary: \(rubric.title)", "", "\(graded.count) submissions.", ""]
         if !vanished.isEmpty {
             lines += ["**No longer in the submissions folder** (kept in grades.sqlite, left out of the gradebook and the reports): "
@@ -277,6 +277,13 @@ public struct BatchReports {
             for item in reached {
                 lines.append("| \(item.row.id) | \((item.row.limitEvents ?? "").split(separator: "\n").joined(separator: "<br>")) |")
             }
+        }
+        if let similarity {
+            let threshold = similarity.parameters.clusterThreshold
+            lines += ["", "## Similarity", "", similarity.clusters.isEmpty
+                      ? "No pair scores \(Int(threshold * 100)) % or more (report.html, similarity.html)."
+                      : "\(similarity.clusters.count) clusters of submissions sharing code (pairs at \(Int(threshold * 100)) % or more; side by side in report.html):"]
+            lines += similarity.clusters.map { "- " + $0.joined(separator: ", ") }
         }
         lines += ["", "## Slowest submissions", "", "| id | wall | unzip | compile | checks | of which training |", "|---|---|---|---|---|---|"]
         for item in graded.sorted(by: { $0.row.wallSeconds > $1.row.wallSeconds }).prefix(5) {

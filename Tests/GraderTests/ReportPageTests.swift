@@ -64,6 +64,8 @@ import Testing
         }
         // The similarity section lists the planted copies' cluster; each student has a feedback section.
         #expect(dom.contains("<li>carol, planted-renamed, victor</li>"), "the similarity clusters")
+        let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
+        #expect(summary.contains("## Similarity") && summary.contains("\n- carol, planted-renamed, victor\n"), "summary.md names the cluster")
         for student in Self.students { #expect(dom.contains("<section class=\"student\" id=\"s-\(student)\">"), "\(student)") }
     }
 
