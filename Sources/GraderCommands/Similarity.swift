@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Intake
 import PluginHost
 import Reports
 
@@ -88,7 +89,15 @@ enum SimilarityTool {
             let log = "\(out)/similarity.log"
             let process = try ChildProcess(arguments: [tool] + handoutArguments() + ["--top", "0", "--exclude", out, "--out", out, directory])
             process.closeInput()
-            _ = process.drainAll(until: .distantFuture)
+            // 1,000 submissions take about 6 s: a run far beyond that met input it cannot parse
+            // quickly, and the grades must not wait for it.
+            let submissions = (try? CourseFolder.entries(in: directory, excluding: [out]).count) ?? 0
+            let seconds = 120 + submissions
+            guard process.drainAll(until: .now() + .seconds(seconds)) else {
+                process.kill()
+                _ = process.wait()
+                return "similarity: \(name) did not finish in \(seconds) s and was stopped; run `grader similarity \(directory)` alone to see where it spends its time"
+            }
             let output = process.remainingOutput()
             let termination = process.wait()
             try? AtomicFile.write(output, to: log, mode: geteuid() == 0 ? 0o600 : nil)

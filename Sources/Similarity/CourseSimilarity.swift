@@ -29,6 +29,8 @@ public struct CourseSimilarity: Sendable {
     struct Printed: Sendable {
         let id: String
         let files: [TokenizedFile]
+        /// Files left unparsed, with why.
+        var unparsed: [String] = []
         /// Each distinct fingerprint with its first place.
         var places: [UInt64: Place]
     }
@@ -40,15 +42,21 @@ public struct CourseSimilarity: Sendable {
     func printed(_ source: SourceFiles) -> Printed {
         var places: [UInt64: Place] = [:]
         var files: [TokenizedFile] = []
-        for (index, file) in source.files.enumerated() {
+        var unparsed: [String] = []
+        for file in source.files {
+            let depth = TokenizedFile.interpolationDepth(file.text)
+            guard depth <= TokenizedFile.maximumInterpolationDepth else {
+                unparsed.append("\(file.path) not compared: string interpolations nested \(depth) deep (more than \(TokenizedFile.maximumInterpolationDepth) would take the parser minutes)")
+                continue
+            }
             let tokenized = TokenizedFile(path: file.path, text: file.text)
             for selected in Winnowing.fingerprints(tokenized.tokens, k: options.k, window: options.window) where places[selected.hash] == nil {
                 let last = min(selected.position + options.k, tokenized.lines.count) - 1
-                places[selected.hash] = Place(file: Int32(index), first: tokenized.lines[selected.position], last: tokenized.lines[last])
+                places[selected.hash] = Place(file: Int32(files.count), first: tokenized.lines[selected.position], last: tokenized.lines[last])
             }
             files.append(tokenized)
         }
-        return Printed(id: source.id, files: files, places: places)
+        return Printed(id: source.id, files: files, unparsed: unparsed, places: places)
     }
 
     /// Tokenizes in parallel: parsing is nearly all the time of a large course.
@@ -121,7 +129,8 @@ public struct CourseSimilarity: Sendable {
                                                      baseFingerprints: handout.count, commonFingerprints: common.count)
         return SimilarityResult(parameters: parameters,
                                 submissions: submissions.map { .init(id: $0.id, files: $0.files.count, fingerprints: $0.places.count) },
-                                skipped: skipped, pairs: pairs, clusters: clusters,
+                                skipped: skipped + submissions.flatMap { submission in submission.unparsed.map { .init(id: submission.id, reason: $0) } },
+                                pairs: pairs, clusters: clusters,
                                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
     }
 

@@ -67,3 +67,31 @@ extension TokenizedFile {
         return hash
     }
 }
+
+extension TokenizedFile {
+    /// More string interpolations nested than this is no student's code, and swift-syntax's time
+    /// grows with the cube of the depth (measured: 200 deep 0.4 s, 400 deep 1.5 s, 1,000 deep
+    /// 20 s): such a file is not parsed, so one hostile file cannot stall a course's comparison.
+    public static let maximumInterpolationDepth = 16
+
+    /// How deep `\(` interpolations nest in `text`: a stack of open parentheses, each marked
+    /// whether an interpolation opened it (a cheap scan, before any parsing).
+    public static func interpolationDepth(_ text: String) -> Int {
+        var stack: [Bool] = []
+        var interpolations = 0, deepest = 0
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "(") {
+                let interpolation = previous == UInt8(ascii: "\\")
+                stack.append(interpolation)
+                if interpolation { interpolations += 1; deepest = max(deepest, interpolations) }
+            } else if byte == UInt8(ascii: ")"), let last = stack.popLast(), last {
+                interpolations -= 1
+            }
+            // An escaped backslash (`\\(`) opens no interpolation.
+            previous = previous == UInt8(ascii: "\\") && byte == UInt8(ascii: "\\") ? 0 : byte
+        }
+        return deepest
+    }
+}
+

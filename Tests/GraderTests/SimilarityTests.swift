@@ -41,6 +41,20 @@ import Testing
         #expect(Set(Winnowing.fingerprints(x).map(\.hash)).isDisjoint(with: Winnowing.fingerprints(y).map(\.hash)))
     }
 
+    /// swift-syntax's time grows with the cube of nested interpolations (1,000 deep: 20 s in
+    /// release): such a file is named and left unparsed, and the rest of the submission compared.
+    @Test func aFileNestedToStallTheParserIsLeftOutAndNamed() {
+        #expect(TokenizedFile.interpolationDepth(#"print("a \(b) \(c("\(d)")) \\(e)")"#) == 2)
+        let stall = "let s = \"" + String(repeating: "\\(", count: 1000) + "\""
+        #expect(TokenizedFile.interpolationDepth(stall) == 1000)
+        let honest = "func f(_ x: [Double]) -> Double { x.reduce(0) { $0 + $1 * $1 }.squareRoot() + Double(x.count) * 2 - 1 }\n"
+        let hostile = SourceFiles(id: "hostile", files: [("Sources/A.swift", honest), ("Sources/Stall.swift", stall)])
+        let result = CourseSimilarity().analyse([hostile, SourceFiles(id: "other", files: [("Sources/A.swift", honest)])], base: [])
+        #expect(result.skipped.map(\.id) == ["hostile"])
+        #expect(result.skipped.first?.reason == "Sources/Stall.swift not compared: string interpolations nested 1000 deep (more than 16 would take the parser minutes)")
+        #expect(result.submissions.map(\.files) == [1, 1])
+    }
+
     /// The sample course plus a renamed copy of carol, a reordered and renamed copy of carol, and
     /// an unrelated correct solution: every pair of copies (carol, victor and the two planted)
     /// scores above every pair of students who wrote their code apart (`.origins.json`), the
