@@ -44,9 +44,8 @@ public struct CourseSimilarity: Sendable {
         var files: [TokenizedFile] = []
         var unparsed: [String] = []
         for file in source.files {
-            let depth = TokenizedFile.interpolationDepth(file.text)
-            guard depth <= TokenizedFile.maximumInterpolationDepth else {
-                unparsed.append("\(file.path) not compared: string interpolations nested \(depth) deep (more than \(TokenizedFile.maximumInterpolationDepth) would take the parser minutes)")
+            if let reason = TokenizedFile.tooDeep(file.text) {
+                unparsed.append("\(file.path) not compared: \(reason)")
                 continue
             }
             let tokenized = TokenizedFile(path: file.path, text: file.text)
@@ -59,15 +58,37 @@ public struct CourseSimilarity: Sendable {
         return Printed(id: source.id, files: files, unparsed: unparsed, places: places)
     }
 
-    /// Tokenizes in parallel: parsing is nearly all the time of a large course.
+    /// Stack for each parsing thread: swift-syntax recurses once per nested bracket (up to
+    /// `TokenizedFile.maximumBracketDepth`), which overflowed a dispatch worker's stack. Only
+    /// the pages a parse touches are ever allocated.
+    static let parserStackBytes = 512 << 20
+
+    /// Tokenizes in parallel, one thread a core: parsing is nearly all the time of a large course.
     func printedAll(_ sources: [SourceFiles]) -> [Printed] {
         let results = UnsafeMutableBufferPointer<Printed?>.allocate(capacity: sources.count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
         let box = UncheckedBox(results)
-        DispatchQueue.concurrentPerform(iterations: sources.count) { index in
-            box.value[index] = printed(sources[index])
+        let next = UncheckedBox(NSLock())
+        nonisolated(unsafe) var taken = 0
+        let finished = DispatchGroup()
+        for _ in 0..<max(1, min(ProcessInfo.processInfo.activeProcessorCount, sources.count)) {
+            finished.enter()
+            let thread = Thread {
+                while true {
+                    next.value.lock()
+                    let index = taken
+                    taken += 1
+                    next.value.unlock()
+                    guard index < sources.count else { break }
+                    box.value[index] = printed(sources[index])
+                }
+                finished.leave()
+            }
+            thread.stackSize = Self.parserStackBytes
+            thread.start()
         }
+        finished.wait()
         return results.map { $0! }
     }
 

@@ -73,25 +73,66 @@ extension TokenizedFile {
     /// grows with the cube of the depth (measured: 200 deep 0.4 s, 400 deep 1.5 s, 1,000 deep
     /// 20 s): such a file is not parsed, so one hostile file cannot stall a course's comparison.
     public static let maximumInterpolationDepth = 16
+    /// swift-syntax recurses once per nested bracket, and checks its own limit only in some
+    /// places (100,000 nested generic arguments or `#if`s overflowed the stack): a file whose
+    /// brackets open this much deeper than they close is not parsed. Parsing runs on threads
+    /// with large stacks (`CourseSimilarity`), so this bound is far above any real program.
+    public static let maximumBracketDepth = 2000
+    /// swift-syntax's time doubles with each nested `[` (measured: 20 deep 0.2 s, 25 deep 5 s,
+    /// 30 deep over a minute, closed or not); real code nests a few (`[[Double]]`).
+    public static let maximumSquareBracketDepth = 12
 
-    /// How deep `\(` interpolations nest in `text`: a stack of open parentheses, each marked
-    /// whether an interpolation opened it (a cheap scan, before any parsing).
-    public static func interpolationDepth(_ text: String) -> Int {
+    /// How deep `\(` interpolations nest, how far `(`, `[`, `{`, `<` and `#if` open beyond their
+    /// closings at most (the count swift-syntax keeps), and `[` alone, in one cheap scan.
+    public static func nesting(_ text: String) -> (interpolations: Int, brackets: Int, squareBrackets: Int) {
         var stack: [Bool] = []
-        var interpolations = 0, deepest = 0
+        var interpolations = 0, deepestInterpolation = 0
+        var brackets = 0, deepestBrackets = 0
+        var squareBrackets = 0, deepestSquareBrackets = 0
         var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "(") {
+        let bytes = Array(text.utf8)
+        for (index, byte) in bytes.enumerated() {
+            switch byte {
+            case UInt8(ascii: "("):
                 let interpolation = previous == UInt8(ascii: "\\")
                 stack.append(interpolation)
-                if interpolation { interpolations += 1; deepest = max(deepest, interpolations) }
-            } else if byte == UInt8(ascii: ")"), let last = stack.popLast(), last {
-                interpolations -= 1
+                if interpolation { interpolations += 1; deepestInterpolation = max(deepestInterpolation, interpolations) }
+                brackets += 1
+            case UInt8(ascii: ")"):
+                if let last = stack.popLast(), last { interpolations -= 1 }
+                brackets -= 1
+            case UInt8(ascii: "["):
+                brackets += 1
+                squareBrackets += 1
+                deepestSquareBrackets = max(deepestSquareBrackets, squareBrackets)
+            case UInt8(ascii: "]"):
+                brackets -= 1
+                squareBrackets -= 1
+            case UInt8(ascii: "{"), UInt8(ascii: "<"): brackets += 1
+            case UInt8(ascii: "}"), UInt8(ascii: ">"): brackets -= 1
+            case UInt8(ascii: "#") where bytes[index...].starts(with: "#if".utf8): brackets += 1
+            case UInt8(ascii: "#") where bytes[index...].starts(with: "#endif".utf8): brackets -= 1
+            default: break
             }
+            deepestBrackets = max(deepestBrackets, brackets)
             // An escaped backslash (`\\(`) opens no interpolation.
             previous = previous == UInt8(ascii: "\\") && byte == UInt8(ascii: "\\") ? 0 : byte
         }
-        return deepest
+        return (deepestInterpolation, deepestBrackets, deepestSquareBrackets)
+    }
+
+    /// Why `text` is not parsed, or nil.
+    public static func tooDeep(_ text: String) -> String? {
+        let depth = nesting(text)
+        if depth.interpolations > maximumInterpolationDepth {
+            return "string interpolations nested \(depth.interpolations) deep (more than \(maximumInterpolationDepth) would take the parser minutes)"
+        }
+        if depth.squareBrackets > maximumSquareBracketDepth {
+            return "square brackets nested \(depth.squareBrackets) deep (the parser's time doubles with each beyond \(maximumSquareBracketDepth))"
+        }
+        if depth.brackets > maximumBracketDepth {
+            return "brackets nested \(depth.brackets) deep (more than \(maximumBracketDepth) would overflow the parser's stack)"
+        }
+        return nil
     }
 }
-

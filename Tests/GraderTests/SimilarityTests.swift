@@ -41,17 +41,25 @@ import Testing
         #expect(Set(Winnowing.fingerprints(x).map(\.hash)).isDisjoint(with: Winnowing.fingerprints(y).map(\.hash)))
     }
 
-    /// swift-syntax's time grows with the cube of nested interpolations (1,000 deep: 20 s in
-    /// release): such a file is named and left unparsed, and the rest of the submission compared.
-    @Test func aFileNestedToStallTheParserIsLeftOutAndNamed() {
-        #expect(TokenizedFile.interpolationDepth(#"print("a \(b) \(c("\(d)")) \\(e)")"#) == 2)
-        let stall = "let s = \"" + String(repeating: "\\(", count: 1000) + "\""
-        #expect(TokenizedFile.interpolationDepth(stall) == 1000)
+    /// Files built to stall or crash swift-syntax are named and left unparsed, and the rest of the
+    /// submission compared: nested interpolations (cubic: 1,000 deep took 20 s), nested `[`
+    /// (exponential: 30 deep over a minute), and 100,000 nested generic arguments (a stack overflow).
+    @Test func filesBuiltToStallOrCrashTheParserAreLeftOutAndNamed() {
+        #expect(TokenizedFile.nesting(#"print("a \(b) \(c("\(d)")) \\(e)")"#).interpolations == 2)
+        #expect(TokenizedFile.nesting("let m: [[Double]] = [[1, 2], [3, 4]]").squareBrackets == 2)
+        let interpolations = "let s = \"" + String(repeating: "\\(", count: 1000) + "\""
+        let squareBrackets = "let a = " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
+        let generics = "let x: " + String(repeating: "A<", count: 100_000)
         let honest = "func f(_ x: [Double]) -> Double { x.reduce(0) { $0 + $1 * $1 }.squareRoot() + Double(x.count) * 2 - 1 }\n"
-        let hostile = SourceFiles(id: "hostile", files: [("Sources/A.swift", honest), ("Sources/Stall.swift", stall)])
+        let hostile = SourceFiles(id: "hostile", files: [("Sources/A.swift", honest), ("Sources/Interpolations.swift", interpolations),
+                                                         ("Sources/Squares.swift", squareBrackets), ("Sources/Generics.swift", generics)])
         let result = CourseSimilarity().analyse([hostile, SourceFiles(id: "other", files: [("Sources/A.swift", honest)])], base: [])
-        #expect(result.skipped.map(\.id) == ["hostile"])
-        #expect(result.skipped.first?.reason == "Sources/Stall.swift not compared: string interpolations nested 1000 deep (more than 16 would take the parser minutes)")
+        #expect(result.skipped.map(\.id) == ["hostile", "hostile", "hostile"])
+        #expect(result.skipped.map(\.reason) == [
+            "Sources/Generics.swift not compared: brackets nested 100000 deep (more than 2000 would overflow the parser's stack)",
+            "Sources/Interpolations.swift not compared: string interpolations nested 1000 deep (more than 16 would take the parser minutes)",
+            "Sources/Squares.swift not compared: square brackets nested 40 deep (the parser's time doubles with each beyond 12)",
+        ])
         #expect(result.submissions.map(\.files) == [1, 1])
     }
 
