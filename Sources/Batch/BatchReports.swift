@@ -86,7 +86,11 @@ public struct BatchReports {
             if geteuid() == 0 { chmod("\(out)/\(folder)", 0o700) }
         }
         var written: [String] = []
-        func save(_ text: String, _ name: String, mode: mode_t? = nil) throws {
+        // Everyone's grades and failure messages (hidden tests' included): root's alone when root
+        // grades, since the sandbox's users reach the output folder (their work folders are in
+        // it) and in the container regime nothing else hides a file from them.
+        let mode: mode_t? = geteuid() == 0 ? 0o600 : nil
+        func save(_ text: String, _ name: String) throws {
             try AtomicFile.write(text, to: "\(out)/\(name)", mode: mode)
             written.append("\(out)/\(name)")
         }
@@ -105,9 +109,7 @@ public struct BatchReports {
         // The similarity step's result (grader-similarity), if this folder has one.
         let similarity = fileManager.contents(atPath: "\(out)/\(SimilarityResult.fileName)").flatMap { try? JSONDecoder().decode(SimilarityResult.self, from: $0) }
         try save(summary(graded, vanished: gone, similarity: similarity), "summary.md")
-        // Every student's feedback and others' code: the course staff's alone when root grades
-        // (the sandbox's users reach the output folder).
-        try save(html(graded, similarity: similarity), Self.htmlFileName, mode: geteuid() == 0 ? 0o600 : nil)
+        try save(html(graded, similarity: similarity), Self.htmlFileName)
         return written
     }
 

@@ -87,8 +87,10 @@ import Testing
         #expect(info.st_mode & 0o777 == 0o711)
         stat(Self.base + "/inside/results", &info)
         #expect(info.st_mode & 0o777 == 0o700)
-        stat(Self.base + "/inside/grades.sqlite", &info)
-        #expect(info.st_mode & 0o777 == 0o600)
+        for file in ["grades.sqlite", "gradebook.csv", "junit.xml", "summary.md", "report.html"] {
+            stat(Self.base + "/inside/" + file, &info)
+            #expect(info.st_mode & 0o777 == 0o600, "\(file): everyone's grades and hidden tests' messages are root's alone")
+        }
     }
 
     /// Without an allow-list, a hidden rubric readable by others would be read: the batch refuses
