@@ -135,7 +135,7 @@ extension BatchReports {
             """
     }
 
-    /// Ten equal ranges of points (the last one closed), as summary.md counts them.
+    /// Ten equal ranges of points (the last one closed): summary.md's and report.html's.
     static func histogram(_ totals: [Double], maximum: Double) -> [(label: String, count: Int)] {
         let step = max(1, maximum / 10)
         return (0..<10).map { bucket in

@@ -225,11 +225,8 @@ public struct BatchReports {
         lines += ["| status | submissions |", "|---|---|"] + statuses.sorted { $0.key < $1.key }.map { "| \($0.key) | \($0.value) |" }
         let maximum = graded.first?.row.maximum ?? 100
         lines += ["", "## Scores", "", "| points | submissions | |", "|---|---|---|"]
-        let step = max(1, maximum / 10)
-        for bucket in 0..<10 {
-            let low = Double(bucket) * step, high = bucket == 9 ? maximum + 1 : Double(bucket + 1) * step
-            let count = graded.filter { $0.sheet.total >= low && $0.sheet.total < high }.count
-            lines.append("| \(Self.number(low))–\(Self.number(min(high, maximum))) | \(count) | \(String(repeating: "█", count: count)) |")
+        for bucket in Self.histogram(graded.map(\.sheet.total), maximum: maximum) {
+            lines.append("| \(bucket.label) | \(bucket.count) | \(String(repeating: "█", count: bucket.count)) |")
         }
         var attempts: [String: (failed: Int, total: Int)] = [:]
         for item in graded { for result in item.report.results { attempts[result.id, default: (0, 0)].total += 1; if result.status != .passed { attempts[result.id]!.failed += 1 } } }

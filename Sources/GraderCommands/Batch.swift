@@ -103,7 +103,7 @@ extension GraderCommand {
             try runner.run(pending, report: { row in progress.finished(row) }, retried: { id in progress.retrying(id) })
             progress.done()
             // Every submission in the folder, graded now or before: a copy is a copy either way.
-            let similarity = noSimilarity ? nil : SimilarityTool.runForBatch(directory: directory, out: out)
+            let similarity = noSimilarity ? nil : SimilarityTool.runForBatch(directory: directory, out: out, submissions: entries.count)
             let peak = GraderMemory.peakMiB
             let written = try BatchReports(store: runner.store, rubric: runner.rubric, out: out, rubricOption: reproduceRubric(runner.rubric),
                                            graderPeakMiB: peak, present: Set(entries.map(\.id)), lateWork: lateWork).write()

@@ -190,19 +190,16 @@ public struct CourseSimilarity: Sendable {
         }
         return merged.sorted { $0.count > $1.count }.map { region in
             let fileA = a.files[Int(region.a.file)], fileB = b.files[Int(region.b.file)]
-            return SimilarityResult.Region(fileA: fileA.path, linesA: Int(region.a.first)...Int(region.a.last), textA: lines(fileA.text, region.a),
-                                           fileB: fileB.path, linesB: Int(region.b.first)...Int(region.b.last), textB: lines(fileB.text, region.b),
+            return SimilarityResult.Region(fileA: fileA.path, linesA: Int(region.a.first)...Int(region.a.last),
+                                           textA: fileA.text(lines: Int(region.a.first), Int(region.a.last)),
+                                           fileB: fileB.path, linesB: Int(region.b.first)...Int(region.b.last),
+                                           textB: fileB.text(lines: Int(region.b.first), Int(region.b.last)),
                                            fingerprints: region.count)
         }
     }
-
-    static func lines(_ text: String, _ place: Place) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .dropFirst(Int(place.first) - 1).prefix(Int(place.last - place.first) + 1).joined(separator: "\n")
-    }
 }
 
-/// Lets concurrentPerform's iterations write their own slots of one buffer.
+/// Lets the parsing threads write their own slots of one buffer, and share one lock.
 struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }

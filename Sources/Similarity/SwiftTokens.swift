@@ -11,12 +11,15 @@ public struct TokenizedFile: Sendable {
     public let tokens: [UInt32]
     /// The 1-based line of each token.
     public let lines: [Int32]
+    /// The UTF-8 offset where each line starts.
+    let lineStarts: [Int]
 
     public init(path: String, text: String) {
         self.path = path
         self.text = text
         let tree = Parser.parse(source: text)
         let lineStarts = Self.lineStarts(text)
+        self.lineStarts = lineStarts
         var tokens: [UInt32] = []
         var lines: [Int32] = []
         tokens.reserveCapacity(text.utf8.count / 4)
@@ -47,6 +50,14 @@ public struct TokenizedFile: Sendable {
         var starts = [0]
         for (offset, byte) in text.utf8.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
         return starts
+    }
+
+    /// Lines `first`…`last` (1-based) of the file, without the last one's newline.
+    func text(lines first: Int, _ last: Int) -> String {
+        let utf8 = text.utf8
+        let start = lineStarts[min(first, lineStarts.count) - 1]
+        let end = last < lineStarts.count ? lineStarts[last] - 1 : utf8.count
+        return String(decoding: utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: max(start, end))], as: UTF8.self)
     }
 
     static func line(of offset: Int, in starts: [Int]) -> Int32 {
