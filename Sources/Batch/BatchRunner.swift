@@ -60,11 +60,17 @@ public struct BatchRunner {
         gradingInputs = try Self.fingerprint(rubricPath: options.rubricPath, referencePath: options.referencePath)
         do {
             try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+        } catch {
+            throw BatchSetupFailure(description: "--out \(options.out) cannot hold the batch's state (\(Self.reason(error))): give a writable folder")
+        }
+        // The lock first: a running batch may hold the database's write lock, and the second one
+        // must be told which batch is there, not that the database is locked.
+        outputLock = try OutputFolderLock(folder: options.out)
+        do {
             store = try BatchStore(path: "\(options.out)/grades.sqlite")
         } catch {
             throw BatchSetupFailure(description: "--out \(options.out) cannot hold the batch's state (\(Self.reason(error))): give a writable folder")
         }
-        outputLock = try OutputFolderLock(folder: options.out)
         if geteuid() == 0 {
             // The sandbox's users pass through to their work folders, and see nothing else here:
             // neither the other students' grades nor their feedback (the container regime has no
