@@ -43,12 +43,13 @@ public func __graderRegister(_ registry: UnsafeMutableRawPointer) {
 }
 SWIFT
 mkdir -p "$scratch/large"
-cp reference/Sources/Submission/*.swift "$scratch/large/"
+find reference/Sources/Submission -name "*.swift" -exec cp {} "$scratch/large/" \;
 python3 - reference/Sources/Submission "$scratch/large" <<'PY'
 import os, re, sys
 source, target = sys.argv[1], sys.argv[2]
-files = sorted(f for f in os.listdir(source) if f.endswith('.swift') and f not in ('Registration.swift', 'Functional.swift'))
-texts = {f: open(os.path.join(source, f)).read() for f in files}
+paths = {f: os.path.join(d, f) for d, _, names in os.walk(source) for f in names}
+files = sorted(f for f in paths if f.endswith('.swift') and not f.endswith('Registration.swift') and f != 'Functional.swift')
+texts = {f: open(paths[f]).read() for f in files}
 # Top-level types and functions get a suffix; members keep their names.
 names = sorted({n for t in texts.values() for n in re.findall(r'^(?:public |final |private |fileprivate )*(?:class|struct|enum|func)\s+(\w+)', t, re.M)}, key=len, reverse=True)
 for f, text in texts.items():
@@ -279,7 +280,7 @@ autograder_times=()
 for i in $(seq "$RUNS"); do
   rm -rf "$ag/submission" "$ag/results"
   cp -R reference "$ag/submission"; rm -rf "$ag/submission/.build"
-  echo "// student $i" >> "$ag/submission/Sources/Submission/Optimizers.swift"
+  echo "// student $i" >> "$ag/submission/Sources/Submission/Exercise2/Optimizers.swift"
   start=$(now)
   AUTOGRADER_ROOT="$ag" GRADER_BIN="$GRADER" bash "$ag/source/run_autograder"
   autograder_times+=("$(elapsed "$start" "$(now)")")

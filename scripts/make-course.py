@@ -24,12 +24,12 @@ def sources(folder):
     return files
 
 def exercise2(files):
-    """The course grades exercise 2: the modular exercise's files, added to the reference and the
-    skeleton later, are no part of its students' work (and would only lengthen every compile)."""
-    files = {k: v for k, v in files.items() if not os.path.basename(k).startswith('Modular')}
-    key = 'Sources/Submission/Registration.swift'
-    if key in files:
-        files[key] = files[key].replace('    registry.register(Modular())\n', '')
+    """The course grades exercise 2: its handout is the Exercise2 folder and a Registration.swift
+    that registers it (each exercise's files are in their own folder, so nothing is stripped by name)."""
+    files = {k: v for k, v in files.items() if k.startswith('Sources/Submission/Exercise2/')}
+    files['Sources/Submission/Registration.swift'] = (
+        'import ExerciseKit\n\n/// The submission\'s one entry point: tells the grader which type implements which contract.\n'
+        'public func registerSubmission(_ registry: SubmissionRegistry) {\n    registerExercise2(registry)\n}\n')
     return files
 
 def reference():
@@ -38,10 +38,16 @@ def reference():
 def sample(name):
     return exercise2({'Sources/Submission/' + k: v for k, v in sources(os.path.join(ROOT, 'submissions', name, 'Sources', 'Submission')).items()})
 
+def key_of(files, name):
+    """The path of the one file called `name` (files live in their exercise's folder)."""
+    keys = [k for k in files if os.path.basename(k) == name]
+    assert len(keys) == 1, (name, keys)
+    return keys[0]
+
 def mutate(edits):
     files = reference()
     for file, old, new in edits:
-        key = 'Sources/Submission/' + file
+        key = key_of(files, file)
         assert files[key].count(old) == 1, (file, old)
         files[key] = files[key].replace(old, new)
     return files
@@ -49,7 +55,7 @@ def mutate(edits):
 def evil_sgd(attempt):
     """The reference with Sgd doing `attempt` first; `escaped` true means the sandbox failed."""
     files = reference()
-    key = 'Sources/Submission/Optimizers.swift'
+    key = key_of(files, 'Optimizers.swift')
     old = '''    public func calculateUpdate(weightTensor: Tensor, gradientTensor: Tensor) throws -> Tensor {
         weightTensor.zipWith(gradientTensor) { w, g in w - learningRate * g }
     }'''

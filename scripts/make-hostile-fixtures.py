@@ -24,11 +24,17 @@ def sources(name):
     spec = fixture(name)
     base = BASES[spec['base']]
     files = {}
-    for entry in sorted(os.listdir(base)):
-        if entry.endswith('.swift'):
-            files['Sources/Submission/' + entry] = open(os.path.join(base, entry)).read()
+    for folder, _, entries in sorted(os.walk(base)):
+        for entry in sorted(entries):
+            if entry.endswith('.swift'):
+                path = os.path.join(folder, entry)
+                files['Sources/Submission/' + os.path.relpath(path, base)] = open(path).read()
     for edit in spec['edits']:
-        key = 'Sources/Submission/' + edit['file']
+        # `file` is a name (each lives in its exercise's folder) or a path under Sources/Submission.
+        keys = [k for k in files if k == 'Sources/Submission/' + edit['file'] or os.path.basename(k) == edit['file']]
+        if len(keys) != 1:
+            raise SystemExit('%s: %d files are called %s' % (name, len(keys), edit['file']))
+        key = keys[0]
         count = files[key].count(edit['find'])
         if count != 1:
             raise SystemExit('%s: %r occurs %d times in %s' % (name, edit['find'], count, edit['file']))

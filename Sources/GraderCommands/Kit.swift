@@ -41,6 +41,24 @@ extension GraderCommand {
             if let problem = OutputFolder.fileInTheWay(out, option: "--out") { throw problem }
         }
 
+        /// A course's handout holds only its exercise's folder of the skeleton, and a
+        /// Registration.swift that registers that folder's types.
+        static func keepOnly(_ exercise: Exercise?, in sources: String) throws {
+            guard let exercise else { return }
+            for other in Exercise.all where other.folder != exercise.folder {
+                try? FileManager.default.removeItem(atPath: "\(sources)/\(other.folder)")
+            }
+            try AtomicFile.write("""
+                import ExerciseKit
+
+                /// The submission's one entry point: tells the grader which type implements which contract.
+                public func registerSubmission(_ registry: SubmissionRegistry) {
+                    register\(exercise.folder)(registry)
+                }
+
+                """, to: "\(sources)/Registration.swift")
+        }
+
         func run() throws {
             let executable = ExerciseKitLocation.executablePath()
             let rubricPath = Rubric.resolve(rubric, executable: executable)
@@ -65,6 +83,7 @@ extension GraderCommand {
                 try Self.recordCases(rubricPath: rubricPath, rubric: loaded, reference: referencePath, executable: executable,
                                      into: "\(out)/rubric/data/\(KitCases.fileName)")
                 try GraderSources.copy("\(source)/submissions/skeleton", to: "\(out)/skeleton")
+                try Self.keepOnly(Exercise.named(loaded.exercise), in: "\(out)/skeleton/Sources/Submission")
                 try GraderSources.rewrite("\(out)/skeleton/Package.swift", replacing: "../../ExerciseKit", with: "../ExerciseKit")
                 try AtomicFile.write(Self.readme(loaded, rubricName: name), to: "\(out)/README.md")
             } catch let failure as HarnessFailure {

@@ -87,7 +87,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hint-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try GraderSourcesCopy.copyFolder(TestSupport.repository + "/reference", to: folder)
-        let path = folder + "/Sources/Submission/" + file
+        let path = try TestSupport.sourceFile(named: file, in: folder + "/Sources/Submission")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.components(separatedBy: find).count == 2, "\(find) occurs once in \(file)")
         try text.replacingOccurrences(of: find, with: replace).write(toFile: path, atomically: true, encoding: .utf8)
@@ -102,7 +102,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("variant-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try GraderSourcesCopy.copyFolder(TestSupport.repository + "/reference", to: folder)
-        let path = folder + "/Sources/Submission/Pooling.swift"
+        let path = folder + "/Sources/Submission/Exercise2/Pooling.swift"
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.components(separatedBy: "if x[index] > x[best] { best = index }").count == 2)
         try text.replacingOccurrences(of: "if x[index] > x[best] { best = index }", with: "if x[index] >= x[best] { best = index }")

@@ -68,7 +68,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convolution-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: TestSupport.repository + "/reference/Sources", toPath: folder + "/Sources")
-        let file = folder + "/Sources/Submission/Functional.swift"
+        let file = folder + "/Sources/Submission/HW5/Functional.swift"
         let source = try String(contentsOfFile: file, encoding: .utf8)
         let tap = "let wBase = ((u * kw + v) * c1 + channel) * c2"
         #expect(source.components(separatedBy: tap).count == 3, "conv and convBackward each read the kernel once")

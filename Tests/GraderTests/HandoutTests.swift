@@ -28,6 +28,10 @@ import Testing
                          "rubric/data/iris/PROVENANCE.md", "Sources/GraderCommands/Run.swift"] {
             #expect(inKit.contains(expected), "\(expected) is missing from the kit")
         }
+        // The handout holds its exercise's folder only, registered by its own Registration.swift.
+        #expect(inKit.contains("skeleton/Sources/Submission/Exercise2/Conv.swift"))
+        #expect(!inKit.contains { $0.hasPrefix("skeleton/Sources/Submission/HW5") || $0.hasPrefix("skeleton/Sources/Submission/Modular") },
+                "\(inKit.filter { $0.hasPrefix("skeleton/Sources/Submission/") })")
         // Nothing of the reference (by content, wherever it would be), no hidden rubric, no samples, no tests.
         // (Registration.swift is the skeleton's too: public.)
         let skeletonFiles = Set(Self.files(under: TestSupport.repository + "/submissions/skeleton").map { Self.contents(TestSupport.repository + "/submissions/skeleton/" + $0) })
@@ -162,7 +166,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let extractor = SafeExtractor(limits: .init(maxEntries: 5_000, maxEntryBytes: 64 << 20, maxTotalBytes: 512 << 20, maxCompressionRatio: 1_000))
         _ = try extractor.extract(zipPath: zip, into: root + "/source")
-        for expected in ["setup.sh", "run_autograder", "Package.swift", "rubric/course-hidden.json", "rubric/exercise2.json", "reference/Sources/Submission/Conv.swift"] {
+        for expected in ["setup.sh", "run_autograder", "Package.swift", "rubric/course-hidden.json", "rubric/exercise2.json", "reference/Sources/Submission/Exercise2/Conv.swift"] {
             #expect(FileManager.default.fileExists(atPath: "\(root)/source/\(expected)"), "\(expected) is missing from the autograder")
         }
         // Issue 27, item 3: as Gradescope builds its image, setup.sh (run as root) installs the
@@ -237,7 +241,7 @@ import Testing
             #expect((confinedSkeleton["score"] as? Double ?? (confinedSkeleton["score"] as? Int).map(Double.init)) == 0)
             // The reader: the reference, but its Sgd returns the weights unchanged (failing TestOptimizers2)
             // if any hidden file could be read, or a network socket opened.
-            let secrets = ["\(root)/source/rubric/course-hidden.json", "\(root)/source/reference/Sources/Submission/Conv.swift",
+            let secrets = ["\(root)/source/rubric/course-hidden.json", "\(root)/source/reference/Sources/Submission/Exercise2/Conv.swift",
                            "\(root)/source/Sources/Checks/CheckCatalog.swift"]
             let reader = try TestSupport.referenceWithSgd(in: Self.base + "/hidden-reader", replacement: """
                         if \(secrets.map { "FileManager.default.contents(atPath: \"\($0)\") != nil" }.joined(separator: " || ")) { return weightTensor }

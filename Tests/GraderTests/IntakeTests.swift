@@ -119,13 +119,13 @@ import Testing
     @Test func dispatchReportsMissingAndAmbiguousFilesAndAsksFirst() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("incomplete-\(UUID().uuidString)").path
         try FileManager.default.copyItem(atPath: TestSupport.repository + "/submissions/skeleton", toPath: folder)
-        try FileManager.default.removeItem(atPath: folder + "/Sources/Submission/Conv.swift")
+        try FileManager.default.removeItem(atPath: folder + "/Sources/Submission/Exercise2/Conv.swift")
         try FileManager.default.createDirectory(atPath: folder + "/old", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: folder + "/Sources/Submission/Loss.swift", toPath: folder + "/old/loss.swift")
+        try FileManager.default.copyItem(atPath: folder + "/Sources/Submission/Exercise2/Loss.swift", toPath: folder + "/old/loss.swift")
         let refused = try TestSupport.runProgram("dispatch", ["-i", folder, "-o", folder + "/out.zip", "--no-build"])
         #expect(refused.code == 1)
         #expect(refused.output.contains("The following files could not be found: \n0:           Conv.swift"), "\(refused.output)")
-        #expect(refused.output.contains("Ambiguities in the file namings were found: \nLoss.swift: Sources/Submission/Loss.swift, old/loss.swift"))
+        #expect(refused.output.contains("Ambiguities in the file namings were found: \nLoss.swift: Sources/Submission/Exercise2/Loss.swift, old/loss.swift"))
         #expect(refused.output.contains("pass --yes"))
         #expect(!FileManager.default.fileExists(atPath: folder + "/out.zip"))
         let forced = try TestSupport.runProgram("dispatch", ["-i", folder, "-o", folder + "/out.zip", "--no-build", "--yes"])
@@ -170,7 +170,7 @@ import Testing
             if index == 0 { try FileManager.default.createDirectory(atPath: (object as NSString).deletingLastPathComponent, withIntermediateDirectories: true) }
             FileManager.default.createFile(atPath: object, contents: Data("\u{7f}ELF".utf8))
         }
-        try FileManager.default.moveItem(atPath: folder + "/Sources/Submission/SoftMax.swift", toPath: folder + "/Sources/Submission/SOFTMAX.SWIFT")
+        try FileManager.default.moveItem(atPath: folder + "/Sources/Submission/Exercise2/SoftMax.swift", toPath: folder + "/Sources/Submission/Exercise2/SOFTMAX.SWIFT")
         try "the TA asked for this".write(toFile: folder + "/notes:1.txt", atomically: true, encoding: .utf8)
         let packed = folder + "-built.zip"
         try infoZip(folder, packed, [])

@@ -8,7 +8,7 @@ import Testing
 /// A deliberate bug in the reference, and the group that must catch it.
 struct Mutation: CustomStringConvertible, Sendable {
     let name: String
-    /// The reference file the edits apply to (in reference/Sources/Submission/).
+    /// The reference file the edits apply to (its name: it is in its exercise's folder of reference/Sources/Submission/).
     let file: String
     /// Text replacements; each `find` must occur exactly once in the reference.
     let edits: [(find: String, replace: String)]
@@ -142,7 +142,7 @@ struct Mutation: CustomStringConvertible, Sendable {
         let root = fileManager.temporaryDirectory.appendingPathComponent("mutation-\(name)-\(UUID().uuidString)").path
         try fileManager.createDirectory(atPath: root + "/Sources", withIntermediateDirectories: true)
         try fileManager.copyItem(atPath: TestSupport.repository + "/reference/Sources/Submission", toPath: root + "/Sources/Submission")
-        let target = root + "/Sources/Submission/" + file
+        let target = try TestSupport.sourceFile(named: file, in: root + "/Sources/Submission")
         if replacesFile {
             try fileManager.removeItem(atPath: target)
             try fileManager.copyItem(atPath: TestSupport.repository + "/Tests/Fixtures/mutations/\(name)/\(file)", toPath: target)

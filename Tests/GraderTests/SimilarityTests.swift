@@ -119,7 +119,7 @@ import Testing
         #expect(run.output.contains("1. carol, planted-renamed, victor"), "\(run.output)")
         #expect(run.output.contains("carol ↔ planted-renamed") && run.output.contains("100.0 %"), "\(run.output)")
         let page = try String(contentsOfFile: course + "/report/similarity.html", encoding: .utf8)
-        #expect(page.contains("<div class=\"side\">") && page.contains("planted-renamed: Sources/Submission/Optimizers.swift"))
+        #expect(page.contains("<div class=\"side\">") && page.contains("planted-renamed: Sources/Submission/Exercise2/Optimizers.swift"))
         let json = try JSONDecoder().decode(SimilarityResult.self, from: Data(contentsOf: URL(fileURLWithPath: course + "/report/similarity.json")))
         #expect(json.submissions.map(\.id).sorted() == ["carol", "dave", "planted-renamed", "quinn-unrelated", "victor"])
 

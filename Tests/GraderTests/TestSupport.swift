@@ -105,11 +105,18 @@ enum TestSupport {
     }
 
     /// A copy of the reference in `folder` whose Sgd update is `replacement` (statements ending in
+    /// The one file called `name` below `folder` (each exercise's files are in its own folder).
+    static func sourceFile(named name: String, in folder: String) throws -> String {
+        let hits = (FileManager.default.subpaths(atPath: folder) ?? []).filter { ($0 as NSString).lastPathComponent == name }
+        guard hits.count == 1 else { throw MutationError(description: "\(hits.count) files called \(name) in \(folder)") }
+        return folder + "/" + hits[0]
+    }
+
     /// a `return`); `imports` go before the file's first line. Returns the folder.
     static func referenceWithSgd(in folder: String, replacement: String, imports: String = "") throws -> String {
         try FileManager.default.createDirectory(atPath: folder + "/Sources", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: repository + "/reference/Sources/Submission", toPath: folder + "/Sources/Submission")
-        let file = folder + "/Sources/Submission/Optimizers.swift"
+        let file = folder + "/Sources/Submission/Exercise2/Optimizers.swift"
         let original = "        weightTensor.zipWith(gradientTensor) { w, g in w - learningRate * g }\n"
         let source = try String(contentsOfFile: file, encoding: .utf8)
         guard source.contains(original) else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: file]) }

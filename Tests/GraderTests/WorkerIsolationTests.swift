@@ -110,7 +110,7 @@ import Testing
         let second = try builder.build(submissionAt: TestSupport.repository + "/submissions/partial", abiVersion: ExerciseKitABI.version)
         #expect(second.libraryPath == first.libraryPath)
         #expect(second.compileSeconds == 0)
-        #expect(first.sources.contains("Sources/Submission/Optimizers.swift"))
+        #expect(first.sources.contains("Sources/Submission/Exercise2/Optimizers.swift"))
         #expect(!first.sources.contains("Package.swift"))
     }
 }

@@ -2,7 +2,7 @@ extension Exercise {
     /// Exercise 2: the object-oriented layers (initializers, optimizers, flatten, conv, pooling,
     /// fully connected, the activations, the loss and the network), `rubric/exercise2.json`.
     public static let exercise2 = Exercise(
-        name: "Ex2", title: "Exercise 2: layers and optimizers", rubrics: ["exercise2", "course-hidden"],
+        name: "Ex2", title: "Exercise 2: layers and optimizers", folder: "Exercise2", rubrics: ["exercise2", "course-hidden"],
         groups: [
             ExerciseGroup(OptimizerChecks.group),
             ExerciseGroup(InitializerChecks.group),

@@ -3,7 +3,7 @@ extension Exercise {
     /// in `rubric/modular.json`). Its trainings read 14×14 MNIST (the assignment's CIFAR-10 cannot
     /// be downloaded here).
     public static let modular = Exercise(
-        name: "Modular", title: "The modular-layers assignment", rubrics: ["modular", "modular-hidden"],
+        name: "Modular", title: "The modular-layers assignment", folder: "Modular", rubrics: ["modular", "modular-hidden"],
         groups: [
             ExerciseGroup(ModularLayerChecks.affineForward), ExerciseGroup(ModularLayerChecks.affineBackward),
             ExerciseGroup(ModularLayerChecks.reluLayer), ExerciseGroup(ModularLayerChecks.sandwichLayers),

@@ -7,6 +7,9 @@ public struct Exercise: Sendable {
     /// The rubric's `"exercise"` value ("Ex2", "HW5", "Modular").
     public let name: String
     public let title: String
+    /// Its folder in the reference's and the skeleton's `Sources/Submission/`, whose
+    /// `<folder>Registration.swift` defines `register<folder>(_:)`: a handout holds only this folder.
+    public let folder: String
     /// The bundled rubrics of this exercise (`rubric/<name>.json`), the public one first.
     public let rubrics: [String]
     /// The groups in the exercise's order.
@@ -18,10 +21,11 @@ public struct Exercise: Sendable {
     /// (the audit's table of what a rubric leaves unchecked).
     public let requirements: [Requirement]
 
-    public init(name: String, title: String, rubrics: [String], groups: [ExerciseGroup], probes: [String] = [],
+    public init(name: String, title: String, folder: String, rubrics: [String], groups: [ExerciseGroup], probes: [String] = [],
                 requirements: [Requirement] = []) {
         self.name = name
         self.title = title
+        self.folder = folder
         self.rubrics = rubrics
         self.groups = groups
         self.probes = probes

@@ -11,7 +11,7 @@ func canaries() -> [String] {
         var folder = URL(fileURLWithPath: exe).deletingLastPathComponent()
         for _ in 0..<4 {
             paths += [folder.appendingPathComponent("rubric/course-hidden.json").path,
-                      folder.appendingPathComponent("reference/Sources/Submission/Conv.swift").path]
+                      folder.appendingPathComponent("reference/Sources/Submission/Exercise2/Conv.swift").path]
             folder.deleteLastPathComponent()
         }
     }
