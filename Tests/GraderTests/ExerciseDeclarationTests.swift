@@ -35,10 +35,26 @@ import Testing
         #expect(Set(CheckCatalog.trainingGroups) == ["trainMLP", "trainCNN", "submittedMLP", "submittedCNN", "overfitSmallData", "convNetOverfit", "convNetTrain"])
     }
 
+    /// Each exercise is one folder of the reference and of the skeleton, which registers its own
+    /// types; the top Registration.swift only calls each folder's registration.
+    @Test func eachExerciseIsOneFolderOfTheReferenceAndTheSkeleton() throws {
+        for package in ["reference", "submissions/skeleton"] {
+            let sources = "\(TestSupport.repository)/\(package)/Sources/Submission"
+            let registration = try String(contentsOfFile: sources + "/Registration.swift", encoding: .utf8)
+            for exercise in Exercise.all {
+                let file = "\(sources)/\(exercise.folder)/\(exercise.folder)Registration.swift"
+                #expect(try String(contentsOfFile: file, encoding: .utf8).contains("func register\(exercise.folder)(_ registry: SubmissionRegistry)"), "\(file)")
+                #expect(registration.contains("register\(exercise.folder)(registry)"), "\(package)'s Registration.swift")
+            }
+            let loose = try FileManager.default.contentsOfDirectory(atPath: sources).filter { $0.hasSuffix(".swift") }
+            #expect(loose == ["Registration.swift"], "\(package): files outside an exercise's folder: \(loose)")
+        }
+    }
+
     @Test func aNameDeclaredTwiceOrAProbeWithoutChecksIsRefused() {
         let one = CheckGroup(name: "affine", checks: [])
-        let first = Exercise(name: "A", title: "a", rubrics: [], groups: [ExerciseGroup(one)], probes: ["HiddenA"])
-        let second = Exercise(name: "B", title: "b", rubrics: [], groups: [ExerciseGroup(one), ExerciseGroup(one)])
+        let first = Exercise(name: "A", title: "a", folder: "A", rubrics: [], groups: [ExerciseGroup(one)], probes: ["HiddenA"])
+        let second = Exercise(name: "B", title: "b", folder: "B", rubrics: [], groups: [ExerciseGroup(one), ExerciseGroup(one)])
         let problems = Exercise.declarationProblems([first, second], oracleProbes: ["HiddenB"])
         #expect(problems == [
             "group 'affine' is declared by both A and B: rename one (a rubric names groups, and one name must mean one group)",
