@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // SHA-256 for content hashes and build-cache keys.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // YAML, for the CSC321 exercise's architecture configs (read by the judge).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: System libraries
@@ -34,7 +36,10 @@ let package = Package(
 
         // MARK: Running student code
         /// The exercise's test groups as checks over a SubmissionRegistry; KS test, tolerances.
-        .target(name: "Checks", dependencies: ["GradingModel", "Archive", "Rubric", "RemoteObjects", .product(name: "ExerciseKit", package: "ExerciseKit")]),
+        .target(name: "Checks", dependencies: [
+            "GradingModel", "Archive", "Rubric", "RemoteObjects", .product(name: "ExerciseKit", package: "ExerciseKit"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         /// The binary, framed, validated protocol between the judge and the worker (calls on objects).
         .target(name: "RemoteObjects", dependencies: [.product(name: "ExerciseKit", package: "ExerciseKit")]),
         /// The untrusted side: dlopen a compiled submission, check its ABI, execute calls on its objects.

@@ -107,7 +107,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let dispatch = try TestSupport.runProgram("dispatch", ["--input", "submissions/skeleton", "--output", out + "/submission"])
         #expect(dispatch.code == 0, "\(dispatch.output)\(dispatch.error)")
-        #expect(dispatch.output.contains("Packed 16 files into \(out)/submission.zip"))
+        #expect(dispatch.output.contains("Packed 24 files into \(out)/submission.zip"))
         #expect(dispatch.output.contains("Your submission contains all it needs and is ready to be submitted"))
         #expect(dispatch.output.contains("The zipped sources compile."))
         let check = try runIsolated(["check", out + "/submission.zip"])

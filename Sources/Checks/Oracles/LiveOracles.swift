@@ -40,10 +40,21 @@ struct LiveOracles: HarnessOracles {
         case .convNetScores(let x, let params): return [ModularOracle.convNetScores(x, params)]
         case .kinkMargin(let x, let params, let convolutional): return [scalar(ModularOracle.kinkMargin(x, params, convolutional: convolutional))]
         case .numericGradient: preconditionFailure("numeric gradients are computed by Oracle.gradient")
+        case .networkShapes(let code, let input):
+            let layers = NetworkLayer.decode(code)
+            guard let outputs = SequentialOracle.shapes(layers, input: input), let params = SequentialOracle.parameterShapes(layers, input: input) else { return [] }
+            return (outputs + params).map { Tensor(shape: [$0.count], scalars: $0.map(Double.init)) }
+        case .layerCounts(let code, let input):
+            guard let counts = SequentialOracle.counts(NetworkLayer.decode(code), input: input) else { return [] }
+            return [Tensor(shape: [counts.count, 2], scalars: counts.flatMap { [Double($0.parameters), Double($0.connections)] })]
+        case .kerasSummary(let code, let input):
+            guard let summary = KerasOracle.summary(code, input: input) else { return [] }
+            return [Tensor(shape: [summary.count, 3], scalars: summary.flatMap { shape in (shape.shape + [0, 0, 0]).prefix(3).map(Double.init) }),
+                    Tensor(shape: [summary.count], scalars: summary.map { Double($0.parameters) })]
         }
     }
 
-    var differentialGroups: [CheckGroup] { DifferentialProbes.groups + [ModularProbes.group] }
+    var differentialGroups: [CheckGroup] { DifferentialProbes.groups + [ModularProbes.group, CSC321Probes.group, TF2CNNProbes.group] }
 
     func trainingVerifier(_ model: TrainingRun.Model, _ data: MNIST) -> (ArraySlice<Int>, [Tensor], [Tensor]) -> TrainingMeasure {
         let verifier = TrainingVerifier(model: model, data: data)
@@ -64,6 +75,13 @@ struct LiveOracles: HarnessOracles {
         let measure = ModularVerifier.measure(x, y, params, network, reg: reg)
         return TrainingMeasure(loss: measure.loss, slope: 0, largestSampleLoss: measure.largestSampleLoss)
     }
+
+    func sequentialMeasure(_ x: Tensor, _ y: [Int], _ layers: [NetworkLayer], _ params: [Tensor], l2: Double)
+        -> (loss: Double, gradients: [Tensor], largestSampleLoss: Double) {
+        SequentialOracle.lossAndGradients(x, y, layers, params, l2: l2)
+    }
+
+    func sequentialScores(_ x: Tensor, _ layers: [NetworkLayer], _ params: [Tensor]) -> Tensor { SequentialOracle.scores(x, layers, params) }
 
     func modularScores(_ x: Tensor, _ params: [String: Tensor], _ network: ModularSolver.Request.Network) -> [Double] {
         network == .fullyConnectedNet ? ModularVerifier.fullyConnected(x, params) : ModularVerifier.convNet(x, params)

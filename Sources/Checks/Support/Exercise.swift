@@ -60,7 +60,7 @@ public struct ExerciseGroup: Sendable {
 
 extension Exercise {
     /// Every declared exercise: adding one is adding it here (and its folder).
-    public static let all: [Exercise] = [exercise2, hw5, modular]
+    public static let all: [Exercise] = [exercise2, hw5, modular, csc321, tf2CNN]
 
     /// The bundled rubrics' names, for help texts ("exercise2, course-hidden, hw5, …").
     public static var bundledRubrics: String { all.flatMap(\.rubrics).joined(separator: ", ") }

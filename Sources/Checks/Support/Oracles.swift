@@ -35,6 +35,13 @@ enum OracleQuestion {
     case kinkMargin(Tensor, [String: Tensor], convolutional: Bool)
     /// Central differences of a function of oracles, asked at a source line with these inputs.
     case numericGradient(site: String, inputs: [Tensor])
+    // Sequential networks (CSC321, TF2 CNN); layers as `NetworkLayer.code`
+    /// Each layer's output shape, then each parameter's shape, as 1-d tensors ([] when the layers do not fit).
+    case networkShapes(code: [Double], input: [Int])
+    /// (layers, 2): each layer's free parameters and connections, CSC321's definitions.
+    case layerCounts(code: [Double], input: [Int])
+    /// Keras layers (`TF2CNNChecks.code`): (layers, 3) output shapes, zero-padded, and (layers) "Param #".
+    case kerasSummary(code: [Double], input: [Int])
 
     /// The case's name and every input, as the digest reads them.
     var parts: (name: String, tensors: [Tensor], numbers: [Double]) {
@@ -60,6 +67,9 @@ enum OracleQuestion {
         case .convNetScores(let x, let params): ("convNetScores", [x] + Self.sorted(params), [])
         case .kinkMargin(let x, let params, let convolutional): ("kinkMargin", [x] + Self.sorted(params), [convolutional ? 1 : 0])
         case .numericGradient(let site, let inputs): ("numericGradient " + site, inputs, [])
+        case .networkShapes(let code, let input): ("networkShapes", [], code + [-1] + input.map(Double.init))
+        case .layerCounts(let code, let input): ("layerCounts", [], code + [-1] + input.map(Double.init))
+        case .kerasSummary(let code, let input): ("kerasSummary", [], code + [-1] + input.map(Double.init))
         }
     }
 
@@ -105,6 +115,11 @@ protocol HarnessOracles: Sendable {
     func modularMeasure(_ x: Tensor, _ y: [Int], _ params: [String: Tensor], _ network: ModularSolver.Request.Network, reg: Double) -> TrainingMeasure
     /// The modular networks' class scores, (N, 10) row-major.
     func modularScores(_ x: Tensor, _ params: [String: Tensor], _ network: ModularSolver.Request.Network) -> [Double]
+    /// A sequential network's mean cross-entropy plus 0.5·l2·Σw², every parameter's gradient, and the largest sample's loss.
+    func sequentialMeasure(_ x: Tensor, _ y: [Int], _ layers: [NetworkLayer], _ params: [Tensor], l2: Double)
+        -> (loss: Double, gradients: [Tensor], largestSampleLoss: Double)
+    /// A sequential network's class scores (N, classes).
+    func sequentialScores(_ x: Tensor, _ layers: [NetworkLayer], _ params: [Tensor]) -> Tensor
 }
 
 /// A mini-batch's loss as the judge measured it (the mean over the batch), its derivative

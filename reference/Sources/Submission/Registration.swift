@@ -6,4 +6,6 @@ public func registerSubmission(_ registry: SubmissionRegistry) {
     registerExercise2(registry)
     registerHW5(registry)
     registerModular(registry)
+    registerCSC321(registry)
+    registerTF2CNN(registry)
 }
