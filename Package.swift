@@ -39,6 +39,10 @@ let package = Package(
         .target(name: "Checks", dependencies: [
             "GradingModel", "Archive", "Rubric", "RemoteObjects", .product(name: "ExerciseKit", package: "ExerciseKit"),
             .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: [
+            // The oracles verify every training iteration in the judge: optimised even in a debug
+            // build (the tests'), or a verified training takes minutes.
+            .unsafeFlags(["-O"], .when(configuration: .debug)),
         ]),
         /// The binary, framed, validated protocol between the judge and the worker (calls on objects).
         .target(name: "RemoteObjects", dependencies: [.product(name: "ExerciseKit", package: "ExerciseKit")]),

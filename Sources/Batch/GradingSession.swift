@@ -162,7 +162,7 @@ public struct GradingSession {
                     report.limitEvents += (treeLimits?.newEvents() ?? []).map { "\(id) (its debug rerun): \($0)" }
                 }
                 if group?.differential == true { result = try differential.compare(result, id: id, parameters: group?.parameters) }
-                if !keepArtifacts { result.artifacts = result.artifacts?.filter { $0.key == "loss" } }
+                if !keepArtifacts { result.artifacts = result.artifacts?.filter { $0.key == "loss" || $0.key == "accuracy" } }
                 checkFinished(result)
                 report.results.append(result)
                 if report.results.count == 1 { FaultInjection.reached(.checks, submission: name) }

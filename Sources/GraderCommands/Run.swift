@@ -159,7 +159,7 @@ extension GraderCommand.Run {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes every loss curve a check returned to the report folder and says where in the result.
+    /// Writes every loss curve and accuracy curve a check returned to the report folder and says where in the result.
     func writeLossCurves(_ report: inout SubmissionReport) throws {
         for index in report.results.indices {
             guard let loss = report.results[index].artifacts?["loss"] else { continue }
@@ -169,6 +169,19 @@ extension GraderCommand.Run {
             try OutputFolder.write(LossCurve.svg(losses: loss.values, title: "\(report.submission) — \(result.group): training loss"),
                                    to: file, option: "--report-dir")
             report.results[index].message += (result.message.isEmpty ? "" : "\n") + "loss curve: \(file)"
+            report.results[index].artifacts = nil
+        }
+        // Accuracy per epoch, training then test (shape [2, epochs]): one curve file per group.
+        for index in report.results.indices {
+            guard let accuracy = report.results[index].artifacts?["accuracy"], accuracy.shape.count == 2, accuracy.shape[0] == 2 else { continue }
+            let result = report.results[index]
+            let epochs = accuracy.shape[1]
+            try OutputFolder.create(reportDir, option: "--report-dir")
+            let file = "\(reportDir)/\(result.group)-accuracy.svg"
+            try OutputFolder.write(AccuracyCurve.svg(train: Array(accuracy.values.prefix(epochs)), test: Array(accuracy.values.dropFirst(epochs)),
+                                                     title: "\(report.submission) — \(result.group): accuracy per epoch"),
+                                   to: file, option: "--report-dir")
+            report.results[index].message += (result.message.isEmpty ? "" : "\n") + "accuracy curves: \(file)"
             report.results[index].artifacts = nil
         }
     }

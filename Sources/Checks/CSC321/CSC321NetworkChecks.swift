@@ -23,8 +23,9 @@ enum CSC321NetworkChecks {
     })
 
     /// Trains `name` with `method`, keeps its loss curve, and returns what the judge measured.
-    static func train(_ registry: SubmissionRegistry, _ name: String, method: ConvMethod, seed: UInt32) throws -> CSC321Training.Outcome {
-        let config = try CSC321Config.load(name)
+    static func train(_ registry: SubmissionRegistry, _ name: String, method: ConvMethod, seed: UInt32, epochs: Int? = nil) throws -> CSC321Training.Outcome {
+        var config = try CSC321Config.load(name)
+        if let epochs { config.epochs = epochs }
         let outcome = try CSC321Training.train(registry, config, method: method, seed: seed)
         CheckArtifacts.add("loss", shape: [outcome.losses.count], values: outcome.losses)
         return outcome
@@ -36,8 +37,8 @@ enum CSC321NetworkChecks {
     }
 
     static let trainMLP = CheckGroup(name: "csc321TrainMLP", checks: [
-        Check("mlp", "mlp.yaml (256-64-10, momentum 0.9, 6 epochs) trained by the grader with your layers: test accuracy ≥ 90 %", timeoutScale: 8) { registry in
-            let threshold = CheckEnvironment.parameter("threshold", default: 0.9)
+        Check("mlp", "mlp.yaml (256-64-10, momentum 0.9, 10 epochs) trained by the grader with your layers: test accuracy ≥ 88 %", timeoutScale: 8) { registry in
+            let threshold = CheckEnvironment.parameter("threshold", default: 0.88)
             try majorityOfThreeSeeds {
                 let outcome = try train(registry, "mlp", method: .dotProduct, seed: UInt32(RandomSource.shared.integer(below: 1 << 31)))
                 try expect(outcome.testAccuracy >= threshold, expected: "test accuracy ≥ \(threshold) on the 599 test images", got: summary("mlp", outcome),
@@ -48,8 +49,8 @@ enum CSC321NetworkChecks {
     ])
 
     static let trainCNN = CheckGroup(name: "csc321TrainCNN", checks: [
-        Check("method1", "cnn.yaml (conv 4×5×5 pad 2, pool 2, fc 10) trained with method 1: test accuracy ≥ 90 %", timeoutScale: 8) { registry in
-            let threshold = CheckEnvironment.parameter("threshold", default: 0.9)
+        Check("method1", "cnn.yaml (conv 4×5×5 pad 2, pool 2, fc 10, 8 epochs) trained with method 1: test accuracy ≥ 88 %", timeoutScale: 8) { registry in
+            let threshold = CheckEnvironment.parameter("threshold", default: 0.88)
             try majorityOfThreeSeeds {
                 let outcome = try train(registry, "cnn", method: .dotProduct, seed: UInt32(RandomSource.shared.integer(below: 1 << 31)))
                 try expect(outcome.testAccuracy >= threshold, expected: "test accuracy ≥ \(threshold) on the 599 test images", got: summary("cnn", outcome),
@@ -57,10 +58,10 @@ enum CSC321NetworkChecks {
                 CheckNotes.add(summary("cnn", outcome))
             }
         },
-        Check("sameRunBothMethods", "the same training from one seed with method 1 and method 2: every iteration's loss agrees within 1e-6", timeoutScale: 12) { registry in
+        Check("sameRunBothMethods", "two epochs of cnn.yaml from one seed with method 1 and with method 2: every iteration's loss agrees within 1e-6", timeoutScale: 12) { registry in
             let seed = UInt32(RandomSource.shared.integer(below: 1 << 31))
-            let one = try train(registry, "cnn", method: .dotProduct, seed: seed)
-            let two = try train(registry, "cnn", method: .convolve, seed: seed)
+            let one = try train(registry, "cnn", method: .dotProduct, seed: seed, epochs: 2)
+            let two = try train(registry, "cnn", method: .convolve, seed: seed, epochs: 2)
             let worst = zip(one.losses, two.losses).enumerated().max { abs($0.element.0 - $0.element.1) < abs($1.element.0 - $1.element.1) }
             if let worst, abs(worst.element.0 - worst.element.1) > 1e-6 * max(1, abs(worst.element.0)) {
                 throw CheckFailure(expected: "the two methods' trainings from one seed to agree at every iteration",
