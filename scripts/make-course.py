@@ -23,13 +23,21 @@ def sources(folder):
                 files[os.path.relpath(path, folder)] = open(path).read()
     return files
 
+COURSE_FOLDERS = ['Exercise2', 'HW5']
+
 def exercise2(files):
-    """The course grades exercise 2: its handout is the Exercise2 folder and a Registration.swift
-    that registers it (each exercise's files are in their own folder, so nothing is stripped by name)."""
-    files = {k: v for k, v in files.items() if k.startswith('Sources/Submission/Exercise2/')}
+    """The sample course's students hand in exercise 2 and hw5 (the batch and integrity tests grade
+    them with both rubrics): the Exercise2 and HW5 folders, the reference's shared Support folder,
+    and a Registration.swift that registers those two. Each exercise's files are in its own folder,
+    so nothing is stripped by file name; a flat sample (trapping, hanging) is kept whole."""
+    if not any(k.startswith('Sources/Submission/Exercise2/') for k in files):
+        return files
+    keep = tuple('Sources/Submission/%s/' % f for f in COURSE_FOLDERS + ['Support'])
+    files = {k: v for k, v in files.items() if k.startswith(keep)}
+    calls = ''.join('    register%s(registry)\n' % f for f in COURSE_FOLDERS)
     files['Sources/Submission/Registration.swift'] = (
         'import ExerciseKit\n\n/// The submission\'s one entry point: tells the grader which type implements which contract.\n'
-        'public func registerSubmission(_ registry: SubmissionRegistry) {\n    registerExercise2(registry)\n}\n')
+        'public func registerSubmission(_ registry: SubmissionRegistry) {\n' + calls + '}\n')
     return files
 
 def reference():

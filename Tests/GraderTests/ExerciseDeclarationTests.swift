@@ -32,7 +32,8 @@ import Testing
         }
         #expect(CheckCatalog.groupsReading(file: "MLP.npz") == ["submittedMLP"])
         #expect(CheckCatalog.dataFiles(of: "convNetTrain") == ["mnist14/mnist_train.npz", "mnist14/mnist_test.npz"])
-        #expect(Set(CheckCatalog.trainingGroups) == ["trainMLP", "trainCNN", "submittedMLP", "submittedCNN", "overfitSmallData", "convNetOverfit", "convNetTrain"])
+        #expect(Set(CheckCatalog.trainingGroups) == ["trainMLP", "trainCNN", "submittedMLP", "submittedCNN", "overfitSmallData", "convNetOverfit", "convNetTrain",
+                                                     "csc321TrainMLP", "csc321TrainCNN", "tf2ShallowNetwork"])
     }
 
     /// Each exercise is one folder of the reference and of the skeleton, which registers its own
@@ -78,7 +79,7 @@ import Testing
         }
         let unknown = path + ".unknown.json"
         try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "\"Ex2\"", with: "\"Ex3\"").write(toFile: unknown, atomically: true, encoding: .utf8)
-        #expect(throws: RubricError.invalid(path: unknown, reason: "exercise 'Ex3' is not an exercise of this grader (did you mean 'Ex2'?); its exercises are Ex2, HW5, Modular")) {
+        #expect(throws: RubricError.invalid(path: unknown, reason: "exercise 'Ex3' is not an exercise of this grader (did you mean 'Ex2'?); its exercises are Ex2, HW5, Modular, CSC321, TF2CNN")) {
             try CheckCatalog.loadRubric(from: unknown)
         }
     }
