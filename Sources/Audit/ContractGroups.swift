@@ -51,6 +51,24 @@ public enum ContractGroups {
         table["regularize"] = fullyConnected + convolutional
         table["ThreeLayerConvNet"] = convolutional
         table["Dense"] = ["affineForward", "affineBackward", "sandwichLayers"] + fullyConnected + convolutional
+        // CSC321: its functions are keyed by their type too (reluBackward again); the trainings use the layers.
+        let cscTrainings = ["csc321TrainMLP", "csc321TrainCNN"]
+        let cscConvolution = ["csc321ConvMethod1", "csc321ConvMethod2", "HiddenCSC321", "csc321TrainCNN"]
+        var csc: [String: [String]] = [:]
+        for function in ["fcForward", "fcBackward"] { csc[function] = ["csc321FullyConnected", "HiddenCSC321"] + cscTrainings }
+        for function in ["reluForward", "reluBackward"] { csc[function] = ["csc321ReLU", "HiddenCSC321"] + cscTrainings }
+        csc["softmaxCrossEntropy"] = ["csc321Softmax", "HiddenCSC321"] + cscTrainings
+        for function in ["convForward", "convBackward"] { csc[function] = cscConvolution }
+        for function in ["maxPoolForward", "maxPoolBackward"] { csc[function] = ["csc321MaxPool", "HiddenCSC321", "csc321TrainCNN"] }
+        csc["layerCounts"] = ["csc321Counts", "HiddenCSC321"]
+        for (function, groups) in csc { table["CSC321." + function] = groups }
+        table["CSC321"] = Array(Set(csc.values.flatMap { $0 })).sorted()
+        table["ConvGeometry"] = cscConvolution
+        // TF2 CNN: the reference counts parameters from its shapes.
+        table["TF2CNN.outputShapes"] = ["tf2OutputShapes", "tf2ParameterCounts", "tf2QuestionOneOne", "HiddenTF2CNN"]
+        table["TF2CNN.parameterCounts"] = ["tf2ParameterCounts", "tf2QuestionOneOne", "HiddenTF2CNN"]
+        table["TF2CNN.questionOneOne"] = ["tf2QuestionOneOne"]
+        table["TF2CNN.shallowNetwork"] = ["tf2ShallowNetwork"]
         return table
     }()
 
