@@ -134,6 +134,24 @@ struct Mutation: CustomStringConvertible, Sendable {
         Mutation("conv-net-without-padding", "ModularNetworks.swift",
                  [("convParameters = ConvParameters(stride: 1, pad: (filterSize - 1) / 2)", "convParameters = ConvParameters(stride: 1, pad: 0)")],
                  group: "threeLayerConvNet", failing: ["initialLoss", "scores", "gradients"]),
+        // CSC321: method 2's dx with dy padded by k − p instead of k − p − 1 (caught by its backward
+        // and by the agreement with method 1); counts that ignore the padding; pooling's gradient to a
+        // window's last cell.
+        Mutation("csc321-method2-dx-padding-off-by-one", "CSC321Conv.swift",
+                 [("let around = g.k - pad - 1", "let around = max(0, g.k - pad - 2)")],
+                 group: "csc321ConvMethod2", failing: ["backward", "agreesWithMethod1"]),
+        Mutation("csc321-connections-without-padding", "CSC321Layers.swift",
+                 [("connections: filters * h * w * c * size * size)", "connections: filters * (h - 2 * pad) * (w - 2 * pad) * c * size * size)")],
+                 group: "csc321Counts", failing: ["cnn", "cnn2"]),
+        Mutation("csc321-pool-gradient-to-last-of-ties", "CSC321Layers.swift",
+                 [("if x.scalars[index] > bestValue { (best, bestValue) = (index, x.scalars[index]) }",
+                   "if x.scalars[index] >= bestValue - 1 { (best, bestValue) = (index, x.scalars[index]) }")],
+                 group: "csc321MaxPool", failing: ["backward"]),
+        // TF2 CNN: "same" shrinks like "valid".
+        Mutation("tf2-same-padding-shrinks", "TF2CNN.swift",
+                 [("shape = padding == .same ? [shape[0], shape[1], filters] : [shape[0] - kernel + 1, shape[1] - kernel + 1, filters]",
+                   "shape = [shape[0] - kernel + 1, shape[1] - kernel + 1, filters]")],
+                 group: "tf2OutputShapes", failing: ["given"]),
     ]
 
     /// A copy of the reference with this mutation applied, in a fresh temporary folder.

@@ -96,11 +96,9 @@ enum CSC321LayerChecks {
 
     static let convMethod2 = CheckGroup(name: "csc321ConvMethod2", smallInputs: true, checks: [
         convForwardCheck(.convolve), convBackwardCheck(.convolve),
-        Check("agreesWithMethod1", "both methods give the same y, dx, dw, db (within 1e-10) on random sizes and paddings") { registry in
+        Check("agreesWithMethod1", "both methods give the same y, dx, dw, db (within 1e-10), kernels 1 to 5 with every kind of padding") { registry in
             let csc = try CSC321Client.of(registry)
-            for _ in 0..<3 {
-                let k = 1 + 2 * RandomSource.shared.integer(below: 3)
-                let pad = RandomSource.shared.integer(below: k)
+            for (k, pad) in [(1, 0), (3, 0), (3, 1), (5, 2), (5, 4), (4, 1)] {
                 let (x, w, b) = (normal([2, 2, 5 + k, 4 + k]), normal([2, 2, k, k]), normal([2]))
                 let y1 = try csc.convForward(x, w, b, pad: pad, method: .dotProduct)
                 let y2 = try csc.convForward(x, w, b, pad: pad, method: .convolve)
