@@ -7,7 +7,11 @@ import Testing
 /// either padding convention (named in the feedback), and a shallow network the grader trains
 /// with its own implementation, scores by its parameter count and draws.
 @Suite(.serialized) struct TF2CNNExerciseTests {
-    static func run(_ arguments: [String]) throws -> String { try CSC321ExerciseTests.run(arguments) }
+    static func run(_ arguments: [String]) throws -> String {
+        let result = try TestSupport.runGrader(TestSupport.graderArguments(arguments))
+        #expect(result.code == 0, "grader \(arguments.joined(separator: " ")): \(result.error.suffix(2000))")
+        return result.output
+    }
 
     @Test func theReferenceEarnsEveryPointAndTheSkeletonNone() throws {
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("tf2-report-\(UUID().uuidString)").path
