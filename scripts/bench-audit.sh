@@ -15,7 +15,7 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", b - a}'; }
 echo "Audit: grader audit on the shipped rubrics at the default limit, --jobs 2…" >&2
 # Issue 12: how strong each rubric is (mutants of the reference graded with it) and what it costs.
 audit_rows=""
-for rubric_name in exercise2 hw5 course-hidden hw5-hidden modular; do
+for rubric_name in exercise2 hw5 course-hidden hw5-hidden modular csc321 tf2-cnn; do
   start=$(now)
   "$GRADER" audit --rubric "$rubric_name" --reference reference --jobs 2 --out "$scratch/audit-$rubric_name" >/dev/null 2>"$scratch/audit-$rubric_name.log"
   audit_seconds=$(elapsed "$start" "$(now)")
