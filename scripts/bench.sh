@@ -180,6 +180,9 @@ for i in $(seq "$RUNS"); do
 done
 modular_points=$("$GRADER" run --bonus --rubric rubric/modular.json reference 2>/dev/null | awk -F'|' '/Total Achieved/ {gsub(/ /, "", $5); print $5}')
 
+# The exercises added as units (issue 28): their own script, one section each.
+exercise_sections=$(bash scripts/bench-exercises.sh "$GRADER" "$RUNS")$'\n\n'
+
 echo "Judge–worker protocol: the cost of one call, $RUNS runs…" >&2
 # The default rubric with one group: ProtocolBenchmark (in no shipped rubric).
 python3 -c 'import json, sys; r = json.load(open("rubric/exercise2.json")); r["groups"] = [{"name": "ProtocolBenchmark", "percent": 100}]; r["dataDirectory"] = sys.argv[2]; json.dump(r, open(sys.argv[1], "w"))' \
@@ -359,6 +362,7 @@ similarity=$(bash scripts/bench-similarity.sh 1000 .build/release)
     echo "| group \`$g\` | $(printf "%s\n" ${modular_group_times[$g]} | median4 | awk '{printf "%.3f", $1}') s |"
   done
   echo
+  printf "%s" "$exercise_sections"
   echo "## Element access across the library boundary (20 M \`+=\` on a 1000×1000 Tensor, one run)"
   echo
   echo "| access | time |"
