@@ -44,7 +44,11 @@ demo: build
 	  echo; echo "################ the modular exercise: $$s ################"; \
 	  $(BIN)/grader run --bonus $(RUN_FLAGS) --rubric rubric/modular.json --report-dir grader-report $$s || exit $$?; \
 	done
-	@echo; echo "Loss curves: grader-report/*.svg"
+	@for r in csc321 tf2-cnn; do for s in reference submissions/$$r-partial; do \
+	  echo; echo "################ the $$r exercise: $$s ################"; \
+	  $(BIN)/grader run --bonus $(RUN_FLAGS) --rubric rubric/$$r.json --report-dir grader-report $$s || exit $$?; \
+	done; done
+	@echo; echo "Loss and accuracy curves: grader-report/*.svg"
 	@$(MAKE) --no-print-directory course
 	@echo; echo "################ TA batch: the sample course (hidden tests, --jobs 2) $(if $(BATCH_FLAGS),WITHOUT the sandbox (bubblewrap cannot start or cannot reach this checkout; peggy and rupert left out),sandboxed) ################"
 	@$(BIN)/grader batch submissions/course --rubric rubric/course-hidden.json --reference reference --jobs 2 --out grader-out/course $(BATCH_FLAGS)
