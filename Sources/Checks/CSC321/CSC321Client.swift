@@ -20,10 +20,7 @@ struct CSC321Client: CSC321Exercise {
     }
 
     func call<T>(_ method: String, _ arguments: [ExerciseValue], _ read: (ExerciseValue) throws -> T) throws -> T {
-        let result = try functions.call(method, arguments)
-        do { return try read(result) } catch let error as CallError {
-            throw CheckFailure(expected: "\(method) returning the contract's types", got: error.description, hint: "keep the contract's return types")
-        }
+        try callContract(functions, method, arguments, read)
     }
 
     func tensor(_ method: String, _ arguments: [ExerciseValue]) throws -> Tensor { try call(method, arguments) { try $0.tensor("the result") } }

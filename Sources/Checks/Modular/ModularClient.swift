@@ -18,11 +18,7 @@ struct ModularClient: ModularExercise {
 
     /// Calls `method` and reads its result; a result of the wrong form is the submission's failure.
     func call<T>(_ method: String, _ arguments: [ExerciseValue], _ read: (ExerciseValue) throws -> T) throws -> T {
-        let result = try functions.call(method, arguments)
-        do { return try read(result) } catch let error as CallError {
-            throw CheckFailure(expected: "\(method) returning the contract's types", got: error.description,
-                               hint: "keep the contract's return types")
-        }
+        try callContract(functions, method, arguments, read)
     }
 
     static func cacheValue(_ cache: LayerCache) -> ExerciseValue {

@@ -11,13 +11,7 @@ enum TF2CNNProbes {
             let random = RandomSource(seed: CheckEnvironment.seed &+ 31)
             for index in 0..<cases {
                 let input = [20 + random.integer(below: 20), 20 + random.integer(below: 20), 1 + random.integer(below: 3)]
-                var layers: [KerasLayer] = []
-                for _ in 0..<(1 + random.integer(below: 3)) {
-                    layers.append(.conv2D(filters: 1 + random.integer(below: 16), kernel: 1 + random.integer(below: 5),
-                                          padding: random.integer(below: 2) == 0 ? .valid : .same, activation: .relu))
-                    layers.append(.maxPooling2D(size: 2))
-                }
-                layers += [.flatten, .dense(units: 1 + random.integer(below: 64), activation: .relu), .dense(units: 10, activation: .softmax)]
+                let layers = TF2CNNChecks.randomArchitecture(random, input: input)
                 let counts = try tf2.parameterCounts(layers, input: input)
                 CheckArtifacts.add(DifferentialProbes.name(index) + ".params", shape: [counts.count], values: counts.map(Double.init))
                 let shapes = try tf2.outputShapes(layers, input: input)

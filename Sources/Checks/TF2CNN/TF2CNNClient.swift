@@ -13,10 +13,7 @@ struct TF2CNNClient: TF2CNNExercise {
     }
 
     func call<T>(_ method: String, _ arguments: [ExerciseValue], _ read: (ExerciseValue) throws -> T) throws -> T {
-        let result = try functions.call(method, arguments)
-        do { return try read(result) } catch let error as CallError {
-            throw CheckFailure(expected: "\(method) returning the contract's types", got: error.description, hint: "keep the contract's return types")
-        }
+        try callContract(functions, method, arguments, read)
     }
 
     func parameterCounts(_ layers: [KerasLayer], input: [Int]) throws -> [Int] {
