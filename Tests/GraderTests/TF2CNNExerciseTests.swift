@@ -67,6 +67,14 @@ import Testing
         #expect(try TF2CNNShallowNetwork.networkLayers([.conv2D(filters: 2, kernel: 3, padding: .same, activation: .relu), .maxPooling2D(size: 2), .flatten,
                                                          .dense(units: 10, activation: .softmax)])
                 == [.conv(filters: 2, size: 3, pad: 1), .relu, .maxPool(size: 2), .flatten, .fc(units: 10)])
+        // A design built to keep the grader training for hours is refused before any training.
+        let huge: [KerasLayer] = [.conv2D(filters: 512, kernel: 7, padding: .same, activation: .relu), .flatten, .dense(units: 10, activation: .softmax)]
+        do {
+            _ = try TF2CNNShallowNetwork.train(huge)
+            Issue.record("a design of about 1.5 M parameters was trained")
+        } catch let failure as CheckFailure {
+            #expect(failure.expected.contains("at most 200000 parameters"), "\(failure)")
+        }
         // The two totals question 1.1 accepts are Keras's for its figure.
         for (padding, total) in TF2CNNChecks.questionOneOneTotals {
             #expect(KerasOracle.summary(TF2CNNChecks.code(TF2CNNChecks.questionOneOne(padding)), input: [28, 28, 1])?.reduce(0) { $0 + $1.parameters } == total)
