@@ -167,6 +167,31 @@ import Testing
         return json
     }
 
+    /// Issue 28: the exercises added as units have Gradescope autograders too (run_autograder with
+    /// the tests' grader; setup.sh's own build is tested below): the reference earns every point of
+    /// the hidden rubric, probes included, and the skeleton none.
+    @Test(.enabled(if: getuid() != 0 || TestSupport.sandboxReachable), arguments: [("csc321-hidden", 115.0), ("tf2-cnn-hidden", 110.0)])
+    func theNewExercisesAutogradersGradeTheReference(rubric: String, points: Double) throws {
+        let root = Self.base + "/autograder-" + rubric
+        let made = try TestSupport.runGrader(["gradescope", "--rubric", rubric, "--reference", "reference", "--out", root + ".zip"])
+        #expect(made.code == 0, "\(made.error)")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let extractor = SafeExtractor(limits: .init(maxEntries: 5_000, maxEntryBytes: 64 << 20, maxTotalBytes: 512 << 20, maxCompressionRatio: 1_000))
+        _ = try extractor.extract(zipPath: root + ".zip", into: root + "/source")
+        for (submission, expected) in [("reference", points), ("submissions/skeleton", 0)] {
+            try? FileManager.default.removeItem(atPath: root + "/submission")
+            try? FileManager.default.removeItem(atPath: root + "/results")
+            try GraderSourcesCopy.copyFolder(TestSupport.repository + "/" + submission, to: root + "/submission")
+            let run = try TestSupport.runCommand("/bin/bash", [root + "/source/run_autograder"], in: root,
+                                                 environment: ["AUTOGRADER_ROOT": root, "GRADER_CACHE": TestSupport.cacheDirectory,
+                                                               "GRADER_BIN": TestSupport.graderExecutable])
+            #expect(run.code == 0, "run_autograder: \(run.error)")
+            let results = try Self.validate(root + "/results/results.json")
+            let score = results["score"] as? Double ?? (results["score"] as? Int).map(Double.init)
+            #expect(score == expected && results["max_score"] as? Double == points, "\(rubric) \(submission): \(results["output"] ?? "")")
+        }
+    }
+
     /// As root, run_autograder grades in the sandbox, whose users must reach the grader (not in a
     /// 0700 `mktemp -d` clone; see TestSupport.graderArguments).
     @Test(.enabled(if: getuid() != 0 || TestSupport.sandboxReachable))
