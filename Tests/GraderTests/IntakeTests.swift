@@ -193,13 +193,13 @@ import Testing
         try infoZip(folder, zip, ["-fz"])
         // Rename one local header's file (same length), leaving the central directory as it was.
         var bytes = try Data(contentsOf: URL(fileURLWithPath: zip))
-        let name = Data("Sources/Submission/Conv.swift".utf8)
+        let name = Data("Sources/Submission/Exercise2/Conv.swift".utf8)
         let local = try #require(bytes.range(of: name))
-        bytes.replaceSubrange(local, with: Data("Sources/Submission/Evil.swift".utf8))
+        bytes.replaceSubrange(local, with: Data("Sources/Submission/Exercise2/Evil.swift".utf8))
         try bytes.write(to: URL(fileURLWithPath: zip))
         let checked = try runIsolated(["check", zip])
         #expect(checked.code == 2 && checked.output.contains("its headers disagree"), "\(checked.output)")
-        #expect(checked.output.contains("'Sources/Submission/Conv.swift' in the central directory but 'Sources/Submission/Evil.swift' in its local header"))
+        #expect(checked.output.contains("'Sources/Submission/Exercise2/Conv.swift' in the central directory but 'Sources/Submission/Exercise2/Evil.swift' in its local header"), "\(checked.output)")
     }
 
     @Test func dispatchChecksTheGradersLimitsAndWeightsBeforeWritingAnything() throws {

@@ -52,7 +52,9 @@ import Testing
         defer { for hog in hogs { kill(hog.processIdentifier, SIGKILL); hog.waitUntilExit() } }
         let loaded = try gradeSgd(folder, rubric: rubric)
         #expect(loaded.passed, "under load: \(loaded.output)")
-        // The load took the check past its 3 s in wall-clock time: a wall-clock limit would have failed it.
-        #expect(loaded.seconds > 3 && alone.seconds < 3, "alone \(alone.seconds) s, loaded \(loaded.seconds) s")
+        // The load took the check past its 3 s in wall-clock time: a wall-clock limit would have failed
+        // it. (Alone it is within its CPU limit by passing; its wall time depends on what else runs:
+        // in a full test run other suites share the cores.)
+        #expect(loaded.seconds > 3 && loaded.seconds > alone.seconds, "alone \(alone.seconds) s, loaded \(loaded.seconds) s")
     }
 }

@@ -10,6 +10,10 @@ enum CSC321NetworkChecks {
     static let counts = CheckGroup(name: "csc321Counts", smallInputs: true, checks: configs.map { name in
         Check(name, "rubric/data/csc321/\(name).yaml: free parameters and connections of every layer") { registry in
             let config = try CSC321Config.load(name)
+            // The config's shapes, asked here as well as by its training: a kit records the answers
+            // of this group (not of the trainings, which it runs on the submission's word), and its
+            // trainings need them.
+            _ = try CSC321Training.shapes(config)
             let got = try CSC321Client.of(registry).layerCounts(config.layers, input: config.input)
             let answer = try Oracle.tensor(.layerCounts(code: NetworkLayer.code(config.networkLayers), input: config.input))
             let want = (0..<config.layers.count).map { LayerCount(parameters: Int(answer.scalars[2 * $0]), connections: Int(answer.scalars[2 * $0 + 1])) }

@@ -23,9 +23,10 @@ enum CSC321Training {
 
     /// Shapes of every layer's output and every parameter, from the oracle (recorded in a kit).
     static func shapes(_ config: CSC321Config) throws -> (outputs: [[Int]], params: [[Int]]) {
-        do { return try NetworkLayer.shapes(config.networkLayers, input: config.input) } catch is DataError {
+        guard let shapes = try NetworkLayer.shapes(config.networkLayers, input: config.input) else {
             throw DataError(description: "config \(config.name): its layers do not fit an input of \(config.input) (rubric/data/csc321/\(config.name).yaml)")
         }
+        return shapes
     }
 
     /// One minibatch's forward and backward pass as a call plan. Shared values: x, y, the

@@ -94,7 +94,9 @@ enum TF2CNNShallowNetwork {
         let start = DispatchTime.now()
         let (train, test) = (try MNIST.load("train"), try MNIST.load("test"))
         let random = RandomSource(seed: CheckEnvironment.seed &+ 41)
-        let shapes = try NetworkLayer.shapes(network, input: [1, 14, 14]).params
+        guard let shapes = try NetworkLayer.shapes(network, input: [1, 14, 14])?.params else {
+            throw CheckFailure(expected: "layers that fit a 14×14×1 image", got: describe(layers), hint: "the tf2OutputShapes group's checks say where shapes go wrong")
+        }
         // He-normal weights (fan-in: C·k·k, or the inputs of a dense layer), zero biases; Adam as Keras's defaults.
         let initial = shapes.enumerated().map { index, shape in
             index % 2 == 0 ? random.normal(shape: shape, standardDeviation: (2.0 / Double(shape.count == 2 ? shape[0] : shape.dropFirst().reduce(1, *))).squareRoot())
