@@ -179,7 +179,7 @@ enum CSC321Training {
                         let scale = want.scalars.reduce(0) { max($0, abs($1)) }
                         let worst = zip(gradient.scalars, want.scalars).reduce(0) { max($0, abs($1.0 - $1.1)) }
                         guard worst <= tolerance * scale + 1e-9 else {
-                            throw fail("the gradient of parameter \(index + 1) (\(index % 2 == 0 ? "w" : "b") of layer \(config.layers.count > 0 ? parameterLayer(config, index) + 1 : 0))",
+                            throw fail("the gradient of parameter \(index + 1) (\(index % 2 == 0 ? "w" : "b") of layer \(parameterLayer(config, index) + 1))",
                                        "one off by \(TrainingRun.format(worst)) where its largest entry is \(TrainingRun.format(scale))",
                                        "that layer's backward (method \(method.rawValue) for a convolution): its group's checks say more")
                         }
