@@ -15,6 +15,15 @@ struct MNIST {
         return Tensor(shape: [196, 1], scalars: (0..<196).map { images.scalars[$0 * n + index] })
     }
 
+    /// Images `indices` as one batch of `shape` (its first axis the count: (N, 196) or (N, 1, 14, 14)),
+    /// and their labels: the trainings' minibatches and test chunks.
+    func batch(_ indices: [Int], shape: [Int]) -> (Tensor, [Int]) {
+        let n = count
+        var x = [Double](repeating: 0, count: indices.count * 196)
+        for (row, sample) in indices.enumerated() { for feature in 0..<196 { x[row * 196 + feature] = images.scalars[feature * n + sample] } }
+        return (Tensor(shape: shape, scalars: x), indices.map { Int(labels.scalars[$0]) })
+    }
+
     nonisolated(unsafe) private static var cache: [String: MNIST] = [:]
 
     /// `mnist_train.npz` or `mnist_test.npz` from the data folder (cached per worker).

@@ -38,11 +38,7 @@ enum ModularSolver {
 
     /// The network's input for training images `indices`: rows of 196, or (N, 1, 14, 14).
     static func inputs(_ data: MNIST, _ indices: [Int], for network: Request.Network) -> (Tensor, [Int]) {
-        let n = data.count
-        var x = [Double](repeating: 0, count: indices.count * 196)
-        for (row, sample) in indices.enumerated() { for feature in 0..<196 { x[row * 196 + feature] = data.images.scalars[feature * n + sample] } }
-        let shape = network == .fullyConnectedNet ? [indices.count, 196] : [indices.count, 1, 14, 14]
-        return (Tensor(shape: shape, scalars: x), indices.map { Int(data.labels.scalars[$0]) })
+        data.batch(indices, shape: network == .fullyConnectedNet ? [indices.count, 196] : [indices.count, 1, 14, 14])
     }
 
     static func build(_ modular: any ModularExercise, _ request: Request) throws -> any ModularNetwork {

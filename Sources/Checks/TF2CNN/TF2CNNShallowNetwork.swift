@@ -56,12 +56,7 @@ enum TF2CNNShallowNetwork {
     static func describe(_ layers: [KerasLayer]) -> String { TF2CNNChecks.describe(layers) }
 
     /// Images `indices` of `data` as (count, 1, 14, 14).
-    static func batch(_ data: MNIST, _ indices: [Int]) -> (Tensor, [Int]) {
-        let n = data.count
-        var x = [Double](repeating: 0, count: indices.count * 196)
-        for (row, sample) in indices.enumerated() { for k in 0..<196 { x[row * 196 + k] = data.images.scalars[k * n + sample] } }
-        return (Tensor(shape: [indices.count, 1, 14, 14], scalars: x), indices.map { Int(data.labels.scalars[$0]) })
-    }
+    static func batch(_ data: MNIST, _ indices: [Int]) -> (Tensor, [Int]) { data.batch(indices, shape: [indices.count, 1, 14, 14]) }
 
     nonisolated(unsafe) static var trained: [String: Outcome] = [:]
 
